@@ -1,0 +1,56 @@
+// What dflow-ts carries inside an Argo manifest so that it survives the trip to a real cluster
+// and so that the local engine (which only sees the manifest) can honour it.
+
+/** Annotation keys put on templates' `metadata.annotations`. */
+export const ANNOTATION = {
+  /** "function" (a bundled TypeScript OP), "shell", "python", "script", "steps", "dag". */
+  opKind: "dflow-ts/op-kind",
+  /** The OP's own name (templates may be renamed to stay unique). */
+  opName: "dflow-ts/op-name",
+  /** sha256 (hex, 16 chars) of the bundled function-OP source: cache key for warm workers. */
+  bundleHash: "dflow-ts/bundle-hash",
+  /** JSON: the OP's signature summary (parameter/artifact names and kinds), for UIs and reuse. */
+  signature: "dflow-ts/signature",
+  /** JSON: slices configuration of a function OP (see Slices). */
+  slices: "dflow-ts/slices",
+} as const;
+
+/**
+ * A step's key travels as an ordinary input parameter, so Argo renders references in it and
+ * it shows up in the node's inputs (dflow does the same).
+ */
+export const KEY_PARAMETER = "dflow_key";
+
+/** Where a function OP reads inputs and writes outputs inside a pod (dflow's layout). */
+export const IO_ROOT = "/tmp";
+export const inputArtifactPath = (name: string) => `${IO_ROOT}/inputs/artifacts/${name}`;
+export const outputParameterPath = (name: string) => `${IO_ROOT}/outputs/parameters/${name}`;
+export const outputArtifactPath = (name: string) => `${IO_ROOT}/outputs/artifacts/${name}`;
+
+/**
+ * Environment of a function-OP script. Input parameter i (in signature order) arrives as
+ * `DFLOW_INPUT_<i>` (Argo substitutes `{{inputs.parameters.x}}` into env values with proper
+ * escaping, and env values are never parsed by a shell). The runner resolves all paths above
+ * under `DFLOW_IO_ROOT` when set (the local engine points it at the step's own directory).
+ */
+export const ENV = {
+  inputPrefix: "DFLOW_INPUT_",
+  ioRoot: "DFLOW_IO_ROOT",
+  /** Set in the runner: top-level `Workflow.submit()` while loading an OP module is an error. */
+  inRunner: "DFLOW_IN_OP_RUNNER",
+  /** Argo's self-reported progress file: the runner writes "current/total" to it. */
+  progressFile: "ARGO_PROGRESS_FILE",
+} as const;
+
+/** Exit codes of the function-OP runner, so that retryStrategy.expression can tell them apart. */
+export const EXIT = {
+  fatal: 1,
+  transient: 3,
+  /** Inputs or outputs did not match the OP's signature. */
+  signature: 4,
+} as const;
+
+/** Default image for function OPs in a cluster (any image with node >= 20). */
+export const DEFAULT_NODE_IMAGE = "node:20-slim";
+export const DEFAULT_SHELL_IMAGE = "alpine:3.20";
+export const DEFAULT_PYTHON_IMAGE = "python:3.12-slim";
