@@ -1,0 +1,77 @@
+import { ValidationError } from "./errors.ts";
+
+export interface SlicesOptions {
+  /** Which element each parallel step takes: an Argo expression, "{{item}}" by default. */
+  slices?: string;
+  inputParameter?: string[];
+  inputArtifact?: string[];
+  outputParameter?: string[];
+  outputArtifact?: string[];
+  /** Each slice writes its output artifacts under its own directory (avoids path clashes). */
+  createDir?: boolean;
+  /** Pass each parallel step only its own part of the input artifacts (they must be stored unarchived). */
+  subPath?: boolean;
+  /** Slices handled by one step (dflow's group_size). */
+  groupSize?: number;
+}
+
+/**
+ * dflow's Slices (§3.2.1): inputs that are lists are split among the parallel steps of a loop and
+ * outputs are stacked back into lists in the same order. The OP itself handles one slice.
+ */
+export class Slices {
+  readonly slices: string;
+  readonly inputParameter: string[];
+  readonly inputArtifact: string[];
+  readonly outputParameter: string[];
+  readonly outputArtifact: string[];
+  readonly createDir: boolean;
+  readonly subPath: boolean;
+  readonly groupSize?: number;
+  constructor(opts: SlicesOptions) {
+    this.slices = opts.slices ?? "{{item}}";
+    this.inputParameter = opts.inputParameter ?? [];
+    this.inputArtifact = opts.inputArtifact ?? [];
+    this.outputParameter = opts.outputParameter ?? [];
+    this.outputArtifact = opts.outputArtifact ?? [];
+    this.createDir = !!opts.createDir;
+    this.subPath = !!opts.subPath;
+    if (opts.groupSize !== undefined) this.groupSize = opts.groupSize;
+    if (this.inputParameter.length + this.inputArtifact.length + this.outputParameter.length + this.outputArtifact.length === 0) {
+      throw new ValidationError("Slices: name at least one input or output to slice", "slices", "slices-empty");
+    }
+  }
+
+  /** Checked against the OP's signature when the template is made. */
+  check(op: string, inputs: { parameters: string[]; artifacts: string[] }, outputs: { parameters: string[]; artifacts: string[] }): void {
+    const lists: [string[], string[], string][] = [
+      [this.inputParameter, inputs.parameters, "input parameter"],
+      [this.inputArtifact, inputs.artifacts, "input artifact"],
+      [this.outputParameter, outputs.parameters, "output parameter"],
+      [this.outputArtifact, outputs.artifacts, "output artifact"],
+    ];
+    for (const [names, declared, what] of lists) {
+      for (const n of names) {
+        if (!declared.includes(n)) {
+          throw new ValidationError(`Slices of OP "${op}": ${what} "${n}" is not in the OP's signature (has: ${declared.join(", ") || "none"})`, n, "slices-unknown");
+        }
+      }
+    }
+  }
+
+  toJSON() {
+    return {
+      slices: this.slices,
+      inputParameter: this.inputParameter,
+      inputArtifact: this.inputArtifact,
+      outputParameter: this.outputParameter,
+      outputArtifact: this.outputArtifact,
+      createDir: this.createDir,
+      subPath: this.subPath,
+      ...(this.groupSize !== undefined ? { groupSize: this.groupSize } : {}),
+    };
+  }
+}
+
+/** The input parameter through which a sliced template learns its slice index. */
+export const SLICE_PARAMETER = "dflow_slice";

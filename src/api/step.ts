@@ -1,0 +1,348 @@
+import type { Arguments, Artifact as ArgoArtifact, DAGTask, Parameter as ArgoParameter, Sequence, WorkflowStep } from "../argo/manifest.ts";
+import { KEY_PARAMETER } from "../argo/dflow-conventions.ts";
+import { encodeParam, checkSync } from "../op/codec.ts";
+import { ArgoExpr, type ArgoSequence, type IntArg } from "./argo-expr.ts";
+import { ValidationError } from "./errors.ts";
+import { IfExpression } from "./if-expression.ts";
+import { InputArtifact, InputParameter } from "./io.ts";
+import { checkKey, checkName } from "./names.ts";
+import { ArtifactRef, type Expr, isRef, ParameterRef, type Producer, type Ref } from "./refs.ts";
+import type { AnyTemplate, IOTypes, OPTemplate } from "./template.ts";
+import type { Executor } from "./executor.ts";
+
+/** An artifact that exists before the workflow runs (e.g. from uploadArtifact). */
+export interface ArtifactSource<T = any> {
+  readonly __artifactSource: true;
+  declare?: T;
+  /** The argument entry for an input named `name`. */
+  toArgument(name: string): ArgoArtifact;
+}
+
+export function isArtifactSource(x: unknown): x is ArtifactSource {
+  return typeof x === "object" && x !== null && (x as { __artifactSource?: unknown }).__artifactSource === true;
+}
+
+export type WithParam = ParameterRef | InputParameter | ArgoExpr | readonly unknown[] | string;
+
+type IOOf<T> = T extends OPTemplate<infer IO> ? IO : never;
+
+/** What a step may pass for a parameter of type V. */
+export type ParamArg<V> = V | ParameterRef<V> | InputParameter<V> | ArgoExpr | Expr;
+/** What a step may pass for an artifact of type V. */
+export type ArtArg<V> = ArtifactRef<V> | InputArtifact<V> | ArtifactSource<V> | IfExpression | Expr;
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+export type StepParameters<IO extends IOTypes> = Simplify<
+  { [K in keyof IO["inParams"] & IO["required"]]: ParamArg<IO["inParams"][K]> } & {
+    [K in Exclude<keyof IO["inParams"], IO["required"]>]?: ParamArg<IO["inParams"][K]>;
+  }
+>;
+export type StepArtifacts<IO extends IOTypes> = { [K in keyof IO["inArts"]]?: ArtArg<IO["inArts"][K]> };
+
+export interface StepOutputs<IO extends IOTypes> {
+  parameters: { readonly [K in keyof IO["outParams"]]: ParameterRef<IO["outParams"][K]> };
+  artifacts: { readonly [K in keyof IO["outArts"]]: ArtifactRef<IO["outArts"][K]> };
+}
+
+type RequiredKeys<IO extends IOTypes> = [IO["required"]] extends [never] ? false : true;
+
+export type StepOptions<T extends AnyTemplate> = {
+  name: string;
+  template: T;
+  artifacts?: StepArtifacts<IOOf<T>>;
+  /** Locates the step (queryStep({ key })) and drives reuse; may hold `{{…}}` references. */
+  key?: string;
+  /** Run only if this condition (govaluate, after `{{…}}` substitution) is true. */
+  when?: string;
+  /** Fan out over a list: a JSON-list parameter, a literal list, or argoRange(...). */
+  withParam?: WithParam;
+  withSequence?: ArgoSequence;
+  withItems?: readonly unknown[];
+  continueOnFailed?: boolean;
+  continueOnError?: boolean;
+  continueOnNumSuccess?: number;
+  continueOnSuccessRatio?: number;
+  /** Seconds. */
+  timeout?: number;
+  executor?: Executor;
+} & (RequiredKeys<IOOf<T>> extends true
+  ? { parameters: StepParameters<IOOf<T>> }
+  : { parameters?: StepParameters<IOOf<T>> });
+
+/** Resolution of references while a Steps/DAG builds its children. */
+export interface StepBuildContext {
+  /** The manifest template name to call for this step (after variants such as timeout/executor). */
+  templateName(step: StepBase<any>): string;
+  /** Argo text for an input of the enclosing template (`{{inputs.parameters.x}}`). */
+  inputRef(x: InputParameter | InputArtifact, where: string): string;
+  /** Checks that a referenced step/task is visible from here. */
+  checkRef(ref: Ref, where: string): void;
+  /** Checks `{{steps.x…}}` text references. */
+  checkText(text: string, where: string): void;
+}
+
+export abstract class StepBase<T extends AnyTemplate = AnyTemplate> implements Producer {
+  abstract readonly kind: "step" | "task";
+  readonly name: string;
+  readonly template: T;
+  parameters: Record<string, unknown>;
+  artifacts: Record<string, unknown>;
+  key?: string;
+  when?: string;
+  withParam?: WithParam;
+  withSequence?: ArgoSequence;
+  withItems?: readonly unknown[];
+  continueOnFailed: boolean;
+  continueOnError: boolean;
+  continueOnNumSuccess?: number;
+  continueOnSuccessRatio?: number;
+  timeout?: number;
+  executor?: Executor;
+  readonly outputs: StepOutputs<IOOf<T>>;
+
+  constructor(opts: StepOptions<T>, kind: "step" | "task") {
+    this.name = checkName(kind, opts.name);
+    const where = `${kind} "${opts.name}"`;
+    if (!opts.template || typeof (opts.template as AnyTemplate).build !== "function") {
+      throw new ValidationError(`${where}: template must be an OP template (ShellOPTemplate, defineOp(...), Steps, DAG...)`, opts.name, "template");
+    }
+    this.template = opts.template;
+    this.parameters = { ...((opts.parameters as Record<string, unknown>) ?? {}) };
+    this.artifacts = { ...((opts.artifacts as Record<string, unknown>) ?? {}) };
+    if (opts.key !== undefined) this.key = checkKey(opts.key, where);
+    if (opts.when !== undefined) this.when = String(opts.when);
+    if (opts.withParam !== undefined) this.withParam = opts.withParam;
+    if (opts.withSequence !== undefined) this.withSequence = opts.withSequence;
+    if (opts.withItems !== undefined) this.withItems = opts.withItems;
+    const loops = [opts.withParam, opts.withSequence, opts.withItems].filter((x) => x !== undefined).length;
+    if (loops > 1) throw new ValidationError(`${where}: give only one of withParam, withSequence, withItems`, opts.name, "loop");
+    this.continueOnFailed = !!opts.continueOnFailed;
+    this.continueOnError = !!opts.continueOnError;
+    if (opts.continueOnNumSuccess !== undefined) this.continueOnNumSuccess = opts.continueOnNumSuccess;
+    if (opts.continueOnSuccessRatio !== undefined) {
+      if (!(opts.continueOnSuccessRatio > 0 && opts.continueOnSuccessRatio <= 1)) {
+        throw new ValidationError(`${where}: continueOnSuccessRatio must be in (0, 1], got ${opts.continueOnSuccessRatio}`, opts.name, "ratio");
+      }
+      this.continueOnSuccessRatio = opts.continueOnSuccessRatio;
+    }
+    if (opts.timeout !== undefined) {
+      if (!(opts.timeout > 0)) throw new ValidationError(`${where}: timeout must be a positive number of seconds`, opts.name, "timeout");
+      this.timeout = opts.timeout;
+    }
+    if (opts.executor !== undefined) this.executor = opts.executor;
+    this.checkInputs(where);
+    this.outputs = this.makeOutputs(where);
+  }
+
+  /** Unknown inputs, missing required ones and static values that fail the schema are errors now. */
+  private checkInputs(where: string): void {
+    const d = this.template.describeInputs();
+    const declared = new Map(d.parameters.map((p) => [p.name, p]));
+    for (const [name, value] of Object.entries(this.parameters)) {
+      const p = declared.get(name);
+      if (!p) {
+        const known = d.parameters.map((x) => x.name).join(", ") || "none";
+        throw new ValidationError(`${where}: unknown parameter "${name}" for template "${this.template.name}" (declared: ${known})`, `${this.name}.parameters.${name}`, "unknown-input");
+      }
+      if (value === undefined) {
+        throw new ValidationError(`${where}: parameter "${name}" is undefined (a misspelled output reference?)`, `${this.name}.parameters.${name}`, "undefined-input");
+      }
+      if (p.schema && isStatic(value)) {
+        const r = checkSync(p.schema, value);
+        if (r && !r.ok) {
+          throw new ValidationError(`${where}: parameter "${name}" of OP "${this.template.name}": ${r.message}`, `${this.name}.parameters.${name}`, "type");
+        }
+      }
+    }
+    for (const p of d.parameters) {
+      if (p.required && !(p.name in this.parameters)) {
+        throw new ValidationError(`${where}: missing parameter "${p.name}" required by template "${this.template.name}"`, `${this.name}.parameters.${p.name}`, "missing-input");
+      }
+    }
+    const arts = new Map(d.artifacts.map((a) => [a.name, a]));
+    for (const [name, value] of Object.entries(this.artifacts)) {
+      if (!arts.has(name)) {
+        const known = d.artifacts.map((x) => x.name).join(", ") || "none";
+        throw new ValidationError(`${where}: unknown artifact "${name}" for template "${this.template.name}" (declared: ${known})`, `${this.name}.artifacts.${name}`, "unknown-input");
+      }
+      if (!(value instanceof ArtifactRef || value instanceof InputArtifact || value instanceof IfExpression || isArtifactSource(value) || typeof value === "string")) {
+        throw new ValidationError(`${where}: artifact "${name}" must be an output artifact of a step, an input artifact, an uploaded artifact or a "{{…}}" string`, `${this.name}.artifacts.${name}`, "artifact-kind");
+      }
+    }
+    for (const a of d.artifacts) {
+      if (!a.optional && !(a.name in this.artifacts)) {
+        throw new ValidationError(`${where}: missing artifact "${a.name}" required by template "${this.template.name}" (mark it optional to allow this)`, `${this.name}.artifacts.${a.name}`, "missing-input");
+      }
+    }
+  }
+
+  private makeOutputs(where: string): StepOutputs<IOOf<T>> {
+    const tpl = this.template;
+    const make = <R>(io: "parameters" | "artifacts", ctor: (name: string) => R) =>
+      new Proxy({} as Record<string, R>, {
+        get: (_t, prop) => {
+          if (typeof prop !== "string") return undefined;
+          const names = tpl.describeOutputs()[io];
+          if (!names.includes(prop)) {
+            if (prop === "then" || prop === "toJSON") return undefined;
+            throw new ValidationError(`${where} has no output ${io.slice(0, -1)} "${prop}" (template "${tpl.name}" declares: ${names.join(", ") || "none"})`, `${this.name}.outputs.${io}.${prop}`, "unknown-output");
+          }
+          return ctor(prop);
+        },
+        has: (_t, prop) => typeof prop === "string" && tpl.describeOutputs()[io].includes(prop),
+        ownKeys: () => tpl.describeOutputs()[io],
+        getOwnPropertyDescriptor: (_t, prop) =>
+          typeof prop === "string" && tpl.describeOutputs()[io].includes(prop)
+            ? { enumerable: true, configurable: true, value: ctor(prop) }
+            : undefined,
+      });
+    return {
+      parameters: make("parameters", (n) => new ParameterRef({ scope: "outputs", producer: this }, n)),
+      artifacts: make("artifacts", (n) => new ArtifactRef({ scope: "outputs", producer: this }, n)),
+    } as unknown as StepOutputs<IOOf<T>>;
+  }
+
+  /** Every value this step reads from (parameters, artifacts, when, loops, key): for dependency inference. */
+  *inputValues(): Generator<unknown> {
+    yield* Object.values(this.parameters);
+    yield* Object.values(this.artifacts);
+    yield this.when;
+    yield this.key;
+    yield this.withParam;
+    if (this.withSequence) yield* Object.values(this.withSequence);
+  }
+
+  protected buildCommon(ctx: StepBuildContext): Omit<WorkflowStep, "name"> {
+    const where = `${this.kind} "${this.name}"`;
+    const parameters: ArgoParameter[] = Object.entries(this.parameters).map(([name, v]) => ({
+      name,
+      value: paramText(v, ctx, `${where} parameter "${name}"`),
+    }));
+    if (this.key !== undefined) {
+      ctx.checkText(this.key, `${where} key`);
+      parameters.push({ name: KEY_PARAMETER, value: this.key });
+    }
+    const artifacts: ArgoArtifact[] = Object.entries(this.artifacts).map(([name, v]) => artifactArg(name, v, ctx, `${where} artifact "${name}"`));
+    const args: Arguments = {};
+    if (parameters.length) args.parameters = parameters;
+    if (artifacts.length) args.artifacts = artifacts;
+    const s: Omit<WorkflowStep, "name"> = { template: ctx.templateName(this) };
+    if (parameters.length || artifacts.length) s.arguments = args;
+    if (this.when !== undefined) {
+      ctx.checkText(this.when, `${where} when`);
+      s.when = this.when;
+    }
+    if (this.withParam !== undefined) s.withParam = loopText(this.withParam, ctx, `${where} withParam`);
+    if (this.withSequence) s.withSequence = sequence(this.withSequence, ctx, `${where} withSequence`);
+    if (this.withItems) s.withItems = this.withItems.map((x) => x as never);
+    const failed = this.continueOnFailed || this.continueOnNumSuccess !== undefined || this.continueOnSuccessRatio !== undefined;
+    if (failed || this.continueOnError) s.continueOn = { ...(failed ? { failed: true } : {}), ...(this.continueOnError ? { error: true } : {}) };
+    return s;
+  }
+
+  get isLoop(): boolean {
+    return this.withParam !== undefined || this.withSequence !== undefined || this.withItems !== undefined;
+  }
+}
+
+function isStatic(v: unknown): boolean {
+  if (isRef(v) || v instanceof InputParameter || v instanceof ArgoExpr) return false;
+  if (typeof v === "string") return !v.includes("{{");
+  if (typeof v === "object" && v !== null) return !JSON.stringify(v).includes("{{");
+  return true;
+}
+
+function paramText(v: unknown, ctx: StepBuildContext, where: string): string {
+  if (v instanceof ParameterRef) {
+    ctx.checkRef(v, where);
+    return v.toString();
+  }
+  if (v instanceof ArtifactRef) throw new ValidationError(`${where}: got an artifact reference where a parameter is expected`, where, "kind");
+  if (v instanceof InputParameter) return ctx.inputRef(v, where);
+  const text = v instanceof ArgoExpr ? v.toString() : encodeParam(v);
+  ctx.checkText(text, where);
+  return text;
+}
+
+function artifactArg(name: string, v: unknown, ctx: StepBuildContext, where: string): ArgoArtifact {
+  if (v instanceof ArtifactRef) {
+    ctx.checkRef(v, where);
+    return { name, from: v.toString() };
+  }
+  if (v instanceof InputArtifact) return { name, from: ctx.inputRef(v, where) };
+  if (v instanceof IfExpression) {
+    ctx.checkText(v.text, where);
+    return { name, fromExpression: v.toString() };
+  }
+  if (isArtifactSource(v)) return v.toArgument(name);
+  const text = String(v);
+  ctx.checkText(text, where);
+  return { name, from: text };
+}
+
+function loopText(v: unknown, ctx: StepBuildContext, where: string): string {
+  if (v instanceof ParameterRef) {
+    ctx.checkRef(v, where);
+    return v.toString();
+  }
+  if (v instanceof InputParameter) return ctx.inputRef(v, where);
+  if (v instanceof ArgoExpr) {
+    ctx.checkText(v.expr, where);
+    return v.toString();
+  }
+  if (Array.isArray(v)) return JSON.stringify(v);
+  if (typeof v === "string") {
+    ctx.checkText(v, where);
+    if (!v.includes("{{")) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(v);
+      } catch {
+        throw new ValidationError(`${where}: ${JSON.stringify(v)} is neither a JSON list nor a "{{…}}" reference`, where, "with-param");
+      }
+      if (!Array.isArray(parsed)) throw new ValidationError(`${where}: ${JSON.stringify(v)} is not a JSON list`, where, "with-param");
+    }
+    return v;
+  }
+  throw new ValidationError(`${where}: expected a list, a parameter reference or argoRange(...)`, where, "with-param");
+}
+
+function sequence(seq: ArgoSequence, ctx: StepBuildContext, where: string): Sequence {
+  const part = (x: IntArg | undefined): string | number | undefined => {
+    if (x === undefined) return undefined;
+    if (typeof x === "number") return String(x);
+    return paramText(x, ctx, where);
+  };
+  const out: Sequence = {};
+  for (const k of ["start", "count", "end"] as const) {
+    const v = part(seq[k]);
+    if (v !== undefined) out[k] = v;
+  }
+  if (seq.format !== undefined) out.format = seq.format;
+  return out;
+}
+
+/** A step of a Steps template (or of a Workflow's implicit entrypoint). */
+export class Step<T extends AnyTemplate = AnyTemplate> extends StepBase<T> {
+  readonly kind = "step" as const;
+  constructor(opts: StepOptions<T>) {
+    super(opts, "step");
+  }
+  build(ctx: StepBuildContext): WorkflowStep {
+    return { name: this.name, ...this.buildCommon(ctx) };
+  }
+}
+
+/** A task of a DAG: like a Step, with dependencies (explicit or inferred from its inputs). */
+export class Task<T extends AnyTemplate = AnyTemplate> extends StepBase<T> {
+  readonly kind = "task" as const;
+  dependencies: (Task<any> | string)[];
+  constructor(opts: StepOptions<T> & { dependencies?: (Task<any> | string)[] }) {
+    super(opts, "task");
+    this.dependencies = [...(opts.dependencies ?? [])];
+  }
+  build(ctx: StepBuildContext, dependencies: string[]): DAGTask {
+    const { template, ...rest } = this.buildCommon(ctx);
+    return { name: this.name, template: template!, ...rest, ...(dependencies.length ? { dependencies } : {}) };
+  }
+}

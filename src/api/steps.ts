@@ -1,0 +1,56 @@
+import type { Template as ArgoTemplate } from "../argo/manifest.ts";
+import { ContainerTemplate, type ContainerTemplateOptions } from "./container.ts";
+import { ValidationError } from "./errors.ts";
+import type { Step, StepBase } from "./step.ts";
+import type { BuildContext } from "./template.ts";
+
+/**
+ * A template made of steps: an array of groups, groups run one after another, the steps of a
+ * group in parallel. `add(step)` appends a group of one, `add([a, b])` a parallel group.
+ */
+export class Steps<IP = {}, IA = {}, OP = {}, OA = {}> extends ContainerTemplate<IP, IA, OP, OA> {
+  readonly templateKind: "steps" = "steps";
+  readonly containerKind = "Steps" as const;
+  readonly groups: Step<any>[][] = [];
+
+  constructor(opts: ContainerTemplateOptions<IP, IA, OP, OA> & { steps?: (Step<any> | Step<any>[])[] }) {
+    super(opts);
+    for (const s of opts.steps ?? []) this.add(s);
+  }
+
+  add(step: Step<any> | Step<any>[]): this {
+    const group = Array.isArray(step) ? [...step] : [step];
+    if (group.length === 0) throw new ValidationError(`${this.where()}: cannot add an empty group of steps`, this.name, "empty-group");
+    for (const s of group) {
+      if (s?.kind !== "step") {
+        throw new ValidationError(`${this.where()}: can only add Step objects${s?.kind === "task" ? " (a Task belongs in a DAG)" : ""}`, this.name, "step-kind");
+      }
+      if (this.allSteps().some((x) => x.name === s.name) || group.filter((x) => x.name === s.name).length > 1) {
+        throw new ValidationError(`${this.where()}: duplicate step name "${s.name}"`, s.name, "unique-name");
+      }
+    }
+    this.groups.push(group);
+    return this;
+  }
+
+  allSteps(): StepBase<any>[] {
+    return this.groups.flat();
+  }
+
+  build(ctx: BuildContext): ArgoTemplate {
+    if (this.groups.length === 0) throw new ValidationError(`${this.where()} has no steps`, this.name, "empty");
+    const before = new Set<StepBase<any>>();
+    const groups = this.groups.map((group) => {
+      const sctx = this.stepContext(ctx, before, "steps");
+      const built = group.map((s) => s.build(sctx));
+      for (const s of group) before.add(s);
+      return built;
+    });
+    return {
+      name: this.name,
+      ...this.common(),
+      ...this.buildIO(this.stepContext(ctx, before, "steps")),
+      steps: groups,
+    };
+  }
+}

@@ -1,0 +1,151 @@
+import type { Parameter as ArgoParameter, Template as ArgoTemplate, Workflow as ArgoWorkflow, WorkflowStep } from "../argo/manifest.ts";
+import { ANNOTATION, KEY_PARAMETER } from "../argo/dflow-conventions.ts";
+import { ValidationError } from "../api/errors.ts";
+import type { Executor } from "../api/executor.ts";
+import { SLICE_PARAMETER } from "../api/slices.ts";
+import type { StepBase } from "../api/step.ts";
+import type { AnyTemplate, BuildContext } from "../api/template.ts";
+
+export interface CompileOptions {
+  /** Function-OP bundles inline (default) or omitted (golden files, quick checks). */
+  bundle?: "inline" | "omit";
+}
+
+export interface WorkflowParts {
+  name: string;
+  entrypoint: AnyTemplate;
+  onExit?: AnyTemplate;
+  parameters?: Record<string, string>;
+  /** Applied to every script/container template (dflow's Workflow(context=...)). */
+  context?: Executor;
+  parallelism?: number;
+  activeDeadlineSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  serviceAccountName?: string;
+}
+
+const POD_KINDS = new Set(["script", "container", "function"]);
+
+/**
+ * Compiles user objects into one Argo Workflow: every template reachable from the entrypoint
+ * (and onExit) once, under a unique name; step-level variants (timeout, executor) as templates
+ * of their own; keys as the dflow_key input parameter.
+ */
+export function compileWorkflow(parts: WorkflowParts, options: CompileOptions = {}): ArgoWorkflow {
+  const names = assignNames([parts.entrypoint, ...(parts.onExit ? [parts.onExit] : [])]);
+  const built = new Map<string, ArgoTemplate>();
+  const keyed = new Set<string>();
+  const variants = new Map<string, () => ArgoTemplate>();
+
+  const ctx: BuildContext = {
+    bundle: options.bundle ?? "inline",
+    nameOf: (t) => {
+      const n = names.get(t);
+      if (!n) throw new Error(`internal: template ${t.name} was not collected`);
+      return n;
+    },
+    stepTemplateName: (step) => {
+      const s = step as StepBase<any>;
+      const base = ctx.nameOf(s.template);
+      const isPod = POD_KINDS.has(s.template.templateKind);
+      const executor = s.executor ?? (isPod ? parts.context : undefined);
+      let name = base;
+      const suffix: string[] = [];
+      if (s.timeout !== undefined) suffix.push(`timeout-${String(s.timeout).replace(/\./g, "-")}`);
+      if (executor) {
+        if (!isPod) throw new ValidationError(`step "${s.name}": an executor only applies to script/container/function templates, not ${s.template.templateKind}`, s.name, "executor");
+        suffix.push(executor.name);
+      }
+      if (suffix.length) {
+        name = `${base}-${suffix.join("-")}`;
+        if (!variants.has(name)) {
+          variants.set(name, () => {
+            let t: ArgoTemplate = structuredClone(buildOnce(s.template));
+            t.name = name;
+            if (s.timeout !== undefined) t.timeout = `${s.timeout}s`;
+            if (executor) t = executor.render(t);
+            t.name = name;
+            return t;
+          });
+        }
+      }
+      if (s.key !== undefined) keyed.add(name);
+      return name;
+    },
+  };
+
+  const buildOnce = (t: AnyTemplate): ArgoTemplate => {
+    const n = ctx.nameOf(t);
+    let b = built.get(n);
+    if (!b) {
+      b = { ...t.build(ctx), name: n };
+      built.set(n, b);
+    }
+    return b;
+  };
+
+  for (const t of names.keys()) buildOnce(t);
+  for (const [name, make] of variants) built.set(name, make());
+  for (const name of keyed) addKeyParameter(built.get(name)!);
+  for (const t of built.values()) addSliceArguments(t, built);
+
+  const spec: ArgoWorkflow["spec"] = {
+    entrypoint: ctx.nameOf(parts.entrypoint),
+    templates: [...built.values()],
+  };
+  if (parts.parameters && Object.keys(parts.parameters).length) {
+    spec.arguments = { parameters: Object.entries(parts.parameters).map(([name, value]) => ({ name, value })) };
+  }
+  if (parts.onExit) spec.onExit = ctx.nameOf(parts.onExit);
+  if (parts.parallelism !== undefined) spec.parallelism = parts.parallelism;
+  if (parts.activeDeadlineSeconds !== undefined) spec.activeDeadlineSeconds = parts.activeDeadlineSeconds;
+  if (parts.serviceAccountName) spec.serviceAccountName = parts.serviceAccountName;
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Workflow",
+    metadata: {
+      generateName: `${parts.name}-`,
+      ...(parts.labels ? { labels: parts.labels } : {}),
+      ...(parts.annotations ? { annotations: parts.annotations } : {}),
+    },
+    spec,
+  };
+}
+
+/** Collects templates depth-first; distinct objects with the same name get -2, -3... */
+function assignNames(roots: AnyTemplate[]): Map<AnyTemplate, string> {
+  const names = new Map<AnyTemplate, string>();
+  const taken = new Set<string>();
+  const visit = (t: AnyTemplate) => {
+    if (names.has(t)) return;
+    let n = t.name;
+    for (let i = 2; taken.has(n); i++) n = `${t.name}-${i}`;
+    taken.add(n);
+    names.set(t, n);
+    for (const c of t.children()) visit(c);
+  };
+  for (const r of roots) visit(r);
+  return names;
+}
+
+function addKeyParameter(t: ArgoTemplate): void {
+  const params = (t.inputs ??= {}).parameters ??= [];
+  if (!params.some((p) => p.name === KEY_PARAMETER)) params.push({ name: KEY_PARAMETER, default: "" });
+}
+
+/** Steps calling a sliced function OP pass each child its slice index. */
+function addSliceArguments(t: ArgoTemplate, built: Map<string, ArgoTemplate>): void {
+  const calls: WorkflowStep[] = [...(t.steps?.flat() ?? []), ...(t.dag?.tasks ?? [])];
+  for (const call of calls) {
+    const callee = call.template ? built.get(call.template) : undefined;
+    const sliceParam = callee?.inputs?.parameters?.find((p) => p.name === SLICE_PARAMETER);
+    if (!sliceParam) continue;
+    const slices = JSON.parse(callee!.metadata?.annotations?.[ANNOTATION.slices] ?? "{}") as { subPath?: boolean; slices?: string };
+    const args: ArgoParameter[] = ((call.arguments ??= {}).parameters ??= []);
+    if (!args.some((p) => p.name === SLICE_PARAMETER)) args.push({ name: SLICE_PARAMETER, value: slices.slices ?? "{{item}}" });
+    if (!call.withParam && !call.withItems && !call.withSequence && !slices.subPath) {
+      throw new ValidationError(`step "${call.name}" uses sliced OP template "${callee!.name}" but has no withParam/withSequence to fan out over`, call.name ?? "", "slices-loop");
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { ArtifactShape, NestedPaths } from "./artifact.ts";
+
+/**
+ * An artifact is a directory (or a single file from a plain script). When an OP writes it, the
+ * directory also holds this index, so that the next OP gets back the same shape: one path, a
+ * list, a record or nested records, each relative to the artifact's root.
+ */
+export const INDEX_FILE = ".dflow-artifact.json";
+
+export interface ArtifactIndex {
+  shape: ArtifactShape;
+  items: string | string[] | NestedPaths;
+}
+
+/** Joins `rel` under `root`, refusing anything that would land outside it. */
+export function within(root: string, rel: string): string {
+  const p = path.resolve(root, rel);
+  if (p !== root && !p.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) {
+    throw new Error(`path ${JSON.stringify(rel)} escapes its directory ${root}`);
+  }
+  return p;
+}
+
+type Tree = string | string[] | NestedPaths;
+
+function mapTree(t: Tree, f: (p: string) => string): Tree {
+  if (typeof t === "string") return f(t);
+  if (Array.isArray(t)) return t.map(f);
+  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, mapTree(v, f) as string | NestedPaths]));
+}
+
+/** Local paths an input artifact stands for, in its declared shape. */
+export function readArtifact(root: string, shape: ArtifactShape): Tree {
+  const indexPath = path.join(root, INDEX_FILE);
+  if (!existsSync(indexPath)) {
+    if (shape === "path") return root;
+    throw new Error(`artifact at ${root} has no ${INDEX_FILE} index, so it cannot be read as ${shape}`);
+  }
+  const index = JSON.parse(readFileSync(indexPath, "utf8")) as ArtifactIndex;
+  return mapTree(index.items, (rel) => within(root, rel));
+}
+
+/** Relative location inside an artifact for a path an OP returned (dflow keeps paths relative to cwd). */
+function relativeFor(p: string, cwd: string): string {
+  const abs = path.resolve(cwd, p);
+  const rel = path.relative(cwd, abs);
+  return rel.startsWith("..") || path.isAbsolute(rel) ? abs.replace(/^\/+/, "") : rel;
+}
+
+/** Copies what an OP returned into the output artifact directory and writes the index. */
+export function writeArtifact(root: string, shape: ArtifactShape, value: Tree, cwd: string): void {
+  mkdirSync(root, { recursive: true });
+  const items = mapTree(value, (p) => {
+    if (typeof p !== "string") throw new Error(`expected a path, got ${JSON.stringify(p)}`);
+    const src = path.resolve(cwd, p);
+    if (!existsSync(src)) throw new Error(`output path ${JSON.stringify(p)} does not exist`);
+    const rel = relativeFor(p, cwd) || path.basename(src);
+    const dest = within(root, rel);
+    if (dest !== src) cpSync(src, dest, { recursive: true, dereference: false, verbatimSymlinks: false });
+    return rel;
+  });
+  const index: ArtifactIndex = { shape, items };
+  writeFileSync(path.join(root, INDEX_FILE), JSON.stringify(index));
+}
