@@ -1,0 +1,179 @@
+// Executing one node: resolve the template's inputs, create the node (Argo's node model), apply
+// retryStrategy and deadlines, then hand over to the steps / dag / pod / suspend executors.
+import { relative } from "node:path";
+import type { NodePhase, NodeType, RetryStrategy, Template } from "../argo/manifest.ts";
+import { KEY_PARAMETER } from "../argo/dflow-conventions.ts";
+import { POD_DEADLINE, StopReason, nodeId, stopMessage, withDeadline, type RunContext } from "./context.ts";
+import { runDag } from "./dag.ts";
+import { parseDuration, sleep } from "./duration.ts";
+import { NodeError, errorMessage } from "./errors.ts";
+import { inputScope, resolveInputs, resolveTemplateOutputs, type ResolvedArgs, type ResolvedInputs } from "./io.ts";
+import type { NodeState } from "./journal.ts";
+import { runPod } from "./pod.ts";
+import { runRetry } from "./retry.ts";
+import { Scope, type NodeOutcome, type ResolvedOutputs } from "./scope.ts";
+import { runSteps } from "./steps.ts";
+
+export interface Invocation {
+  /** Argo node name, e.g. `wf[0].hello(0:a)`. */
+  fullName: string;
+  displayName: string;
+  templateName: string;
+  parentId?: string;
+  boundaryId?: string;
+  args: ResolvedArgs;
+  signal: AbortSignal;
+  /** Set for the attempts under a Retry node (they never retry themselves). */
+  attempt?: number;
+}
+
+export type TemplateKind = "container" | "script" | "steps" | "dag" | "suspend";
+
+export function templateKind(t: Template): TemplateKind | undefined {
+  if (t.container) return "container";
+  if (t.script) return "script";
+  if (t.steps) return "steps";
+  if (t.dag) return "dag";
+  if (t.suspend) return "suspend";
+  return undefined;
+}
+
+const NODE_TYPE: Record<TemplateKind, NodeType> = { container: "Pod", script: "Pod", steps: "Steps", dag: "DAG", suspend: "Suspend" };
+
+export const globalScope = (ctx: RunContext): Scope => new Scope(ctx.globals, ctx.globalArtifacts);
+
+export async function executeNode(ctx: RunContext, inv: Invocation): Promise<NodeOutcome> {
+  // Continue on a fresh stack: recursion 100s of templates deep must not grow the JS stack.
+  await null;
+  const tmpl = ctx.template(inv.templateName);
+  const kind = templateKind(tmpl) ?? "suspend";
+  const retry: RetryStrategy | undefined = inv.attempt === undefined ? (tmpl.retryStrategy ?? ctx.workflow.spec.retryStrategy) : undefined;
+  let inputs: ResolvedInputs | undefined;
+  let inputError: NodeError | undefined;
+  try {
+    inputs = resolveInputs(tmpl, inv.args, globalScope(ctx));
+  } catch (e) {
+    inputError = e instanceof NodeError ? e : new NodeError(errorMessage(e));
+  }
+  const key = inputs?.parameters[KEY_PARAMETER] ?? inv.args.parameters[KEY_PARAMETER];
+  const dirHint = key ? (inv.attempt === undefined ? key : `${key}-${inv.attempt}`) : inv.displayName;
+  const node = ctx.record.createNode(
+    {
+      id: nodeId(ctx.id, inv.fullName),
+      name: inv.displayName,
+      fullName: inv.fullName,
+      ...(key ? { key } : {}),
+      type: retry ? "Retry" : NODE_TYPE[kind],
+      phase: "Pending",
+      templateName: tmpl.name,
+      ...(inv.parentId ? { parentId: inv.parentId } : {}),
+      ...(inv.boundaryId ? { boundaryId: inv.boundaryId } : {}),
+      children: [],
+      inputs: { parameters: { ...(inputs?.parameters ?? inv.args.parameters) }, artifacts: {} },
+      outputs: { parameters: {}, artifacts: {} },
+    },
+    dirHint,
+  );
+  ctx.record.writeParameters(node, "inputs");
+  if (!inputs) return finishNode(ctx, node, inputError!.phase, inputError!.message);
+  if (inv.signal.aborted) return finishNode(ctx, node, "Failed", stopMessage(inv.signal));
+  if (retry) return runRetry(ctx, inv, node, retry);
+  return runTemplate(ctx, inv, node, tmpl, kind, inputs);
+}
+
+async function runTemplate(
+  ctx: RunContext,
+  inv: Invocation,
+  node: NodeState,
+  tmpl: Template,
+  kind: TemplateKind,
+  inputs: ResolvedInputs,
+): Promise<NodeOutcome> {
+  const scope = inputScope(globalScope(ctx), inputs).child({ retries: String(inv.attempt ?? 0) });
+  let deadline: number | undefined;
+  try {
+    deadline = templateDeadline(tmpl, scope);
+  } catch (e) {
+    return finishNode(ctx, node, "Error", errorMessage(e));
+  }
+  const pod = kind === "container" || kind === "script";
+  const { signal, dispose } = withDeadline(inv.signal, deadline, pod ? POD_DEADLINE : "Step exceeded its deadline");
+  try {
+    const sub = { ...inv, signal };
+    switch (kind) {
+      case "container":
+      case "script":
+        return await runPod(ctx, sub, node, tmpl, inputs, scope);
+      case "steps":
+        return await runSteps(ctx, sub, node, tmpl, scope);
+      case "dag":
+        return await runDag(ctx, sub, node, tmpl, scope);
+      case "suspend":
+        return await runSuspend(ctx, sub, node, tmpl, scope);
+    }
+  } catch (e) {
+    if (!(e instanceof NodeError)) throw e;
+    return finishNode(ctx, node, e.phase, e.message);
+  } finally {
+    dispose();
+  }
+}
+
+/** Seconds from `activeDeadlineSeconds` or `timeout` (both may be templated), the smaller wins. */
+function templateDeadline(tmpl: Template, scope: Scope): number | undefined {
+  const values: number[] = [];
+  if (tmpl.activeDeadlineSeconds !== undefined)
+    values.push(parseDuration(scope.render(String(tmpl.activeDeadlineSeconds), `templates.${tmpl.name}.activeDeadlineSeconds`)));
+  if (tmpl.timeout !== undefined) values.push(parseDuration(scope.render(tmpl.timeout, `templates.${tmpl.name}.timeout`)));
+  return values.length ? Math.min(...values) : undefined;
+}
+
+async function runSuspend(ctx: RunContext, inv: Invocation, node: NodeState, tmpl: Template, scope: Scope): Promise<NodeOutcome> {
+  markRunning(ctx, node);
+  const duration = tmpl.suspend?.duration;
+  const seconds = duration === undefined ? undefined : parseDuration(scope.render(duration, `templates.${tmpl.name}.suspend.duration`));
+  if (seconds === undefined) await new Promise<void>((resolve) => inv.signal.addEventListener("abort", () => resolve(), { once: true }));
+  else await sleep(seconds * 1000, inv.signal);
+  if (inv.signal.aborted) return finishNode(ctx, node, "Failed", stopMessage(inv.signal));
+  return finishNode(ctx, node, "Succeeded", undefined, resolveTemplateOutputs(tmpl, scope));
+}
+
+export function markRunning(ctx: RunContext, node: NodeState): void {
+  ctx.record.updateNode(node.id, { phase: "Running", startedAt: new Date().toISOString() }, "started");
+}
+
+/** Finish a node: record outputs (parameters as files, artifacts as record paths) and its phase. */
+export function finishNode(ctx: RunContext, node: NodeState, phase: NodePhase, message?: string, outputs?: ResolvedOutputs): NodeOutcome {
+  const patch: Partial<NodeState> = {};
+  if (!node.startedAt) patch.startedAt = new Date().toISOString();
+  if (outputs) {
+    const artifacts: Record<string, string> = {};
+    for (const [name, v] of Object.entries(outputs.artifacts)) {
+      if (!("key" in v)) continue;
+      const p = ctx.store.localPath(v.key);
+      if (p) artifacts[name] = relative(ctx.dir, v.subPath ? `${p}/${v.subPath}` : p);
+    }
+    patch.outputs = {
+      parameters: { ...outputs.parameters },
+      artifacts,
+      ...(outputs.result !== undefined ? { result: outputs.result } : {}),
+      ...(outputs.exitCode !== undefined ? { exitCode: outputs.exitCode } : {}),
+    };
+    for (const p of ctx.template(node.templateName!).outputs?.parameters ?? [])
+      if (p.globalName && outputs.parameters[p.name] !== undefined) ctx.globals[`workflow.outputs.parameters.${p.globalName}`] = outputs.parameters[p.name]!;
+    for (const a of ctx.template(node.templateName!).outputs?.artifacts ?? [])
+      if (a.globalName && outputs.artifacts[a.name]) ctx.globalArtifacts[`workflow.outputs.artifacts.${a.globalName}`] = outputs.artifacts[a.name]!;
+  }
+  const done = ctx.record.finishNode(node.id, phase, message, patch);
+  if (outputs) ctx.record.writeParameters(done, "outputs");
+  return {
+    id: node.id,
+    phase,
+    ...(message !== undefined ? { message } : {}),
+    ...(done.startedAt ? { startedAt: done.startedAt } : {}),
+    ...(done.finishedAt ? { finishedAt: done.finishedAt } : {}),
+    ...(outputs ? { outputs } : {}),
+  };
+}
+
+export const isStop = (signal: AbortSignal): boolean => signal.aborted && signal.reason instanceof StopReason;

@@ -1,0 +1,204 @@
+// Leaf steps (container and script templates, and function OPs): stage inputs in the step's private
+// root, render and run the command, then collect outputs the way Argo's wait container does.
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { ANNOTATION, ENV } from "../argo/dflow-conventions.ts";
+import type { Template } from "../argo/manifest.ts";
+import { sha16, stopMessage, type RunContext } from "./context.ts";
+import { NodeError, errorMessage } from "./errors.ts";
+import { finishNode, markRunning, type Invocation } from "./execute.ts";
+import { stringify, type ResolvedInputs } from "./io.ts";
+import type { NodeState } from "./journal.ts";
+import { containerPathMap, functionPathMap, type PathMap } from "./paths.ts";
+import { runProcess, writeLog, type ProcessResult } from "./process-runner.ts";
+import type { NodeOutcome, ResolvedOutputs, Scope } from "./scope.ts";
+
+const PROGRESS_POLL_MS = 500;
+
+export async function runPod(
+  ctx: RunContext,
+  inv: Invocation,
+  node: NodeState,
+  tmpl: Template,
+  inputs: ResolvedInputs,
+  scope: Scope,
+): Promise<NodeOutcome> {
+  const release = await ctx.podSlots.acquire();
+  try {
+    if (inv.signal.aborted) return finishNode(ctx, node, "Failed", stopMessage(inv.signal));
+    markRunning(ctx, node);
+    const stepDir = ctx.record.stepDir(node);
+    const workdir = join(stepDir, "workdir");
+    mkdirSync(join(workdir, "tmp"), { recursive: true });
+    const isFunction = tmpl.metadata?.annotations?.[ANNOTATION.opKind] === "function";
+    const c = tmpl.script ?? tmpl.container!;
+    const declared = [
+      ...(tmpl.inputs?.artifacts ?? []).map((a) => a.path ?? ""),
+      ...(tmpl.outputs?.parameters ?? []).map((p) => p.valueFrom?.path ?? ""),
+      ...(tmpl.outputs?.artifacts ?? []).map((a) => a.path ?? ""),
+      c.workingDir ?? "",
+    ];
+    const paths = isFunction ? functionPathMap(stepDir, workdir) : containerPathMap(workdir, declared);
+    const where = `templates.${tmpl.name}`;
+
+    node.inputs.artifacts = await stageInputArtifacts(ctx, tmpl, inputs, paths, stepDir);
+    ctx.record.updateNode(node.id, { inputs: node.inputs });
+
+    const podVars: Record<string, string> = { "pod.name": node.id, "node.name": node.fullName };
+    for (const a of tmpl.inputs?.artifacts ?? []) if (a.path) podVars[`inputs.artifacts.${a.name}.path`] = a.path;
+    for (const p of tmpl.outputs?.parameters ?? []) if (p.valueFrom?.path) podVars[`outputs.parameters.${p.name}.path`] = p.valueFrom.path;
+    for (const a of tmpl.outputs?.artifacts ?? []) if (a.path) podVars[`outputs.artifacts.${a.name}.path`] = a.path;
+    const podScope = scope.child(podVars);
+    const render = (text: string, what: string) => paths.rewrite(podScope.render(text, `${where}.${what}`));
+
+    const command = (c.command ?? []).map((t, i) => render(t, `command[${i}]`));
+    const args = (c.args ?? []).map((t, i) => render(t, `args[${i}]`));
+    const progressFile = join(stepDir, "progress");
+    const env: Record<string, string> = { ...ctx.baseEnv, TMPDIR: join(workdir, "tmp"), [ENV.progressFile]: progressFile };
+    for (const e of c.env ?? []) env[e.name] = render(e.value ?? "", `env.${e.name}`);
+    const cwd = c.workingDir && !isFunction ? paths.hostPath(render(c.workingDir, "workingDir")) : workdir;
+    mkdirSync(cwd, { recursive: true });
+    const logPath = join(stepDir, "log.txt");
+    writeFileSync(logPath, "");
+
+    const stopPolling = pollProgress(ctx, node, progressFile);
+    let result: ProcessResult;
+    try {
+      if (isFunction) {
+        const source = tmpl.script?.source;
+        if (source === undefined) throw new NodeError(`${where}: a function OP must be a script template`);
+        const bundle = ctx.bundlePath(tmpl.metadata?.annotations?.[ANNOTATION.bundleHash] ?? sha16(source), source);
+        symlinkSync(relative(stepDir, bundle), join(stepDir, "script"));
+        env[ENV.ioRoot] = stepDir;
+        result = await ctx.pool.run({ bundlePath: bundle, env, cwd, logPath, signal: inv.signal });
+      } else {
+        let argv: string[];
+        if (tmpl.script) {
+          const scriptPath = join(stepDir, "script");
+          writeFileSync(scriptPath, render(tmpl.script.source, "source"), { mode: 0o755 });
+          argv = [...command, scriptPath, ...args];
+        } else {
+          argv = [...command, ...args];
+          writeFileSync(join(stepDir, "script"), argv.map(shellQuote).join(" ") + "\n");
+        }
+        if (command.length === 0)
+          throw new NodeError(`${where}: no command given (container image entrypoints are not available locally; image "${c.image ?? ""}")`, "Failed");
+        result = await runProcess({ command: argv[0]!, args: argv.slice(1), cwd, env, logPath, signal: inv.signal });
+      }
+    } catch (e) {
+      if (e instanceof NodeError) writeLog(logPath, e.message + "\n");
+      throw e;
+    } finally {
+      stopPolling();
+    }
+    readProgress(ctx, node, progressFile);
+
+    const exitCode = String(result.exitCode);
+    const ok = !result.killed && !result.spawnError && result.exitCode === 0;
+    let outputs: ResolvedOutputs;
+    try {
+      outputs = await collectOutputs(ctx, node, tmpl, podScope, paths, ok);
+    } catch (e) {
+      if (ok) return finishNode(ctx, node, "Error", errorMessage(e), { parameters: {}, artifacts: {}, result: result.stdout.trim(), exitCode });
+      outputs = { parameters: {}, artifacts: {} };
+    }
+    outputs.result = result.stdout.trim();
+    outputs.exitCode = exitCode;
+    if (result.killed) return finishNode(ctx, node, "Failed", stopMessage(inv.signal), outputs);
+    if (result.spawnError) return finishNode(ctx, node, "Failed", result.spawnError, outputs);
+    if (result.exitCode !== 0) return finishNode(ctx, node, "Failed", `Error (exit code ${result.exitCode})`, outputs);
+    return finishNode(ctx, node, "Succeeded", undefined, outputs);
+  } finally {
+    release();
+  }
+}
+
+async function stageInputArtifacts(
+  ctx: RunContext,
+  tmpl: Template,
+  inputs: ResolvedInputs,
+  paths: PathMap,
+  stepDir: string,
+): Promise<Record<string, string>> {
+  const staged: Record<string, string> = {};
+  for (const a of tmpl.inputs?.artifacts ?? []) {
+    const value = inputs.artifacts[a.name];
+    if (!value) continue;
+    const where = `templates.${tmpl.name}.inputs.artifacts.${a.name}`;
+    if (!a.path) throw new NodeError(`${where}: path is required`);
+    const dest = paths.hostPath(a.path);
+    mkdirSync(dirname(dest), { recursive: true });
+    try {
+      if ("raw" in value) writeFileSync(dest, value.raw);
+      else await ctx.store.load(value.key, dest, value.subPath);
+    } catch (e) {
+      throw new NodeError(`${where}: ${errorMessage(e)}`);
+    }
+    if (a.mode !== undefined) chmodSync(dest, a.mode);
+    const recordPath = join(stepDir, "inputs", "artifacts", a.name);
+    if (recordPath !== dest) {
+      mkdirSync(dirname(recordPath), { recursive: true });
+      symlinkSync(relative(dirname(recordPath), dest), recordPath);
+    }
+    staged[a.name] = relative(ctx.dir, dest);
+  }
+  return staged;
+}
+
+async function collectOutputs(
+  ctx: RunContext,
+  node: NodeState,
+  tmpl: Template,
+  scope: Scope,
+  paths: PathMap,
+  succeeded: boolean,
+): Promise<ResolvedOutputs> {
+  const out: ResolvedOutputs = { parameters: {}, artifacts: {} };
+  for (const p of tmpl.outputs?.parameters ?? []) {
+    const where = `templates.${tmpl.name}.outputs.parameters.${p.name}`;
+    const vf = p.valueFrom;
+    let value: string | undefined;
+    if (vf?.path) {
+      const file = paths.hostPath(scope.render(vf.path, where));
+      if (existsSync(file)) value = readFileSync(file, "utf8").trim();
+    } else if (vf?.expression) value = stringify(scope.evaluate(vf.expression, where));
+    else if (p.value !== undefined) value = scope.render(String(p.value), where);
+    value ??= vf?.default;
+    if (value === undefined) {
+      if (succeeded) throw new NodeError(`${where}: ${vf?.path ?? "value"}: no such file or directory`);
+      continue;
+    }
+    out.parameters[p.name] = value;
+  }
+  for (const a of tmpl.outputs?.artifacts ?? []) {
+    const where = `templates.${tmpl.name}.outputs.artifacts.${a.name}`;
+    if (!a.path) throw new NodeError(`${where}: path is required`);
+    const src = paths.hostPath(scope.render(a.path, where));
+    if (!existsSync(src)) {
+      if (a.optional || !succeeded) continue;
+      throw new NodeError(`${where}: ${a.path}: no such file or directory`);
+    }
+    const key = `${node.dir}/outputs/artifacts/${a.name}`;
+    await ctx.store.save(src, key);
+    out.artifacts[a.name] = { key };
+  }
+  return out;
+}
+
+function pollProgress(ctx: RunContext, node: NodeState, file: string): () => void {
+  const timer = setInterval(() => readProgress(ctx, node, file), PROGRESS_POLL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+function readProgress(ctx: RunContext, node: NodeState, file: string): void {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8").trim();
+  } catch {
+    return;
+  }
+  if (/^\d+\/\d+$/.test(text) && text !== node.progress) ctx.record.updateNode(node.id, { progress: text }, "progress");
+}
+
+const shellQuote = (s: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

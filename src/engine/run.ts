@@ -1,0 +1,189 @@
+// A workflow run: validation, the run directory, the root node (entrypoint), the exit handler,
+// the whole-workflow deadline and terminate().
+import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import { setMaxListeners } from "node:events";
+import type { Template, Workflow, WorkflowPhase } from "../argo/manifest.ts";
+import { LocalArtifactStore, type ArtifactValue } from "./artifacts.ts";
+import { StopReason, TERMINATED, WORKFLOW_DEADLINE, withDefaults, type RunContext } from "./context.ts";
+import { parseDuration } from "./duration.ts";
+import { WorkflowError, errorMessage } from "./errors.ts";
+import { executeNode } from "./execute.ts";
+import { NO_ARGS, type ResolvedArgs } from "./io.ts";
+import { RunRecord } from "./record.ts";
+import { Semaphore } from "./semaphore.ts";
+import type { EngineOptions, LocalRun, RunResult } from "./types.ts";
+import { validateWorkflow } from "./validate.ts";
+import { WorkerPool } from "./worker-pool.ts";
+
+const ID_CHARS = "bcdfghjklmnpqrstvwxz2456789";
+
+function generateId(wf: Workflow): string {
+  if (wf.metadata.name) return wf.metadata.name;
+  const prefix = wf.metadata.generateName ?? "workflow-";
+  const bytes = randomBytes(5);
+  return prefix + [...bytes].map((b) => ID_CHARS[b % ID_CHARS.length]).join("");
+}
+
+/** Start running a manifest; throws a ValidationError (before anything runs) if it is invalid. */
+export function startWorkflow(manifest: Workflow, opts: EngineOptions = {}): LocalRun {
+  const workflow = structuredClone(manifest);
+  applyParameterOverrides(workflow, opts.parameters ?? {});
+  validateWorkflow(workflow);
+  const id = opts.id ?? generateId(workflow);
+  const dir = resolve(opts.root ?? "dflow-runs", id);
+  if (existsSync(join(dir, "journal.jsonl"))) throw new WorkflowError(`a run with id "${id}" already exists in ${dir}`);
+  mkdirSync(dir, { recursive: true });
+
+  const parallelism = Math.max(1, opts.parallelism ?? availableParallelism());
+  const pods = Math.min(parallelism, workflow.spec.parallelism ?? Infinity);
+  const baseEnv: Record<string, string> = { ...(process.env as Record<string, string>), ...(opts.env ?? {}) };
+  delete baseEnv.NODE_OPTIONS;
+  const pool = new WorkerPool(pods, baseEnv);
+  const record = new RunRecord(dir, { id, name: id, phase: "Pending" }, opts.onEvent);
+  const templates = new Map<string, Template>((workflow.spec.templates ?? []).map((t) => [t.name, withDefaults(t, workflow.spec.templateDefaults)]));
+  const bundles = new Map<string, string>();
+  const creation = new Date();
+  const globals: Record<string, string> = {
+    "workflow.name": id,
+    "workflow.namespace": workflow.metadata.namespace ?? "default",
+    "workflow.uid": randomUUID(),
+    "workflow.creationTimestamp": creation.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    "workflow.serviceAccountName": workflow.spec.serviceAccountName ?? "default",
+    "workflow.mainEntrypoint": workflow.spec.entrypoint ?? "",
+  };
+  for (const [k, v] of Object.entries(workflow.metadata.labels ?? {})) globals[`workflow.labels.${k}`] = v;
+  for (const [k, v] of Object.entries(workflow.metadata.annotations ?? {})) globals[`workflow.annotations.${k}`] = v;
+  const wfParams = workflow.spec.arguments?.parameters ?? [];
+  for (const p of wfParams) globals[`workflow.parameters.${p.name}`] = String(p.value ?? p.default ?? "");
+  globals["workflow.parameters"] = JSON.stringify(wfParams.map((p) => ({ name: p.name, value: String(p.value ?? p.default ?? "") })));
+
+  const ctx: RunContext = {
+    workflow,
+    id,
+    dir,
+    record,
+    store: new LocalArtifactStore(dir),
+    pool,
+    podSlots: new Semaphore(pods),
+    baseEnv,
+    globals,
+    globalArtifacts: {},
+    template(name) {
+      const t = templates.get(name);
+      if (!t) throw new WorkflowError(`template "${name}" not found`);
+      return t;
+    },
+    bundlePath(hash, source) {
+      let path = bundles.get(hash);
+      if (!path) {
+        mkdirSync(join(dir, ".bundles"), { recursive: true });
+        path = join(dir, ".bundles", `${hash.replace(/[^A-Za-z0-9_-]/g, "_")}.cjs`);
+        writeFileSync(path, source);
+        bundles.set(hash, path);
+      }
+      return path;
+    },
+  };
+
+  const main = new AbortController();
+  setMaxListeners(0, main.signal);
+  const exitCtl = new AbortController();
+  setMaxListeners(0, exitCtl.signal);
+  const deadlines = [opts.timeoutSeconds, workflow.spec.activeDeadlineSeconds === undefined ? undefined : parseDuration(workflow.spec.activeDeadlineSeconds)]
+    .filter((s): s is number => s !== undefined);
+  const timer = deadlines.length ? setTimeout(() => main.abort(new StopReason(WORKFLOW_DEADLINE)), Math.min(...deadlines) * 1000) : undefined;
+
+  const done = (async (): Promise<RunResult> => {
+    record.start(workflow);
+    const startedAt = new Date();
+    record.setWorkflow({ phase: "Running", startedAt: startedAt.toISOString() });
+    let phase: WorkflowPhase = "Failed";
+    let message: string | undefined;
+    try {
+      const root = await executeNode(ctx, {
+        fullName: id,
+        displayName: id,
+        templateName: workflow.spec.entrypoint!,
+        args: entryArguments(workflow),
+        signal: main.signal,
+      });
+      phase = root.phase === "Error" ? "Error" : root.phase === "Failed" ? "Failed" : "Succeeded";
+      message = main.signal.aborted ? messageOf(main.signal) : root.phase === "Succeeded" ? undefined : root.message;
+      if (workflow.spec.onExit && !(main.signal.reason instanceof StopReason && main.signal.reason.message === TERMINATED)) {
+        globals["workflow.status"] = phase;
+        globals["workflow.duration"] = String((Date.now() - startedAt.getTime()) / 1000);
+        globals["workflow.failures"] = JSON.stringify(failures(ctx));
+        const exit = await executeNode(ctx, {
+          fullName: `${id}.onExit`,
+          displayName: `${id}.onExit`,
+          templateName: workflow.spec.onExit,
+          args: NO_ARGS,
+          signal: exitCtl.signal,
+        });
+        if (phase === "Succeeded" && exit.phase !== "Succeeded" && exit.phase !== "Skipped") {
+          phase = exit.phase === "Error" ? "Error" : "Failed";
+          message = exit.message;
+        }
+      }
+    } catch (e) {
+      phase = "Error";
+      message = errorMessage(e);
+    } finally {
+      clearTimeout(timer);
+      await pool.close();
+    }
+    record.setWorkflow({ phase, finishedAt: new Date().toISOString(), ...(message ? { message } : {}) });
+    return { id, dir, phase, ...(message ? { message } : {}), record: record.toRecord() };
+  })();
+
+  return {
+    id,
+    dir,
+    done,
+    async terminate() {
+      main.abort(new StopReason(TERMINATED));
+      exitCtl.abort(new StopReason(TERMINATED));
+      await done;
+    },
+  };
+}
+
+const messageOf = (signal: AbortSignal) => (signal.reason instanceof StopReason ? signal.reason.message : TERMINATED);
+
+/** The entrypoint's arguments: spec.arguments (raw artifacts inline). */
+function entryArguments(wf: Workflow): ResolvedArgs {
+  const parameters: Record<string, string> = {};
+  for (const p of wf.spec.arguments?.parameters ?? []) if (p.value !== undefined || p.default !== undefined) parameters[p.name] = String(p.value ?? p.default);
+  const artifacts: Record<string, ArtifactValue> = {};
+  for (const a of wf.spec.arguments?.artifacts ?? []) {
+    if (a.raw) artifacts[a.name] = { raw: a.raw.data };
+    else throw new WorkflowError(`spec.arguments.artifacts.${a.name}: only raw artifacts can be passed to a local run`);
+  }
+  return { parameters, artifacts };
+}
+
+function applyParameterOverrides(wf: Workflow, overrides: Record<string, string>): void {
+  if (Object.keys(overrides).length === 0) return;
+  wf.spec.arguments ??= {};
+  const params = (wf.spec.arguments.parameters ??= []);
+  for (const [name, value] of Object.entries(overrides)) {
+    const p = params.find((x) => x.name === name);
+    if (p) {
+      if (p.enum && p.enum.length && !p.enum.includes(value))
+        throw new WorkflowError(`parameter ${name}: "${value}" is not one of [${p.enum.join(", ")}]`);
+      p.value = value;
+    } else params.push({ name, value });
+  }
+}
+
+/** `workflow.failures`: the failed pods, as Argo lists them for exit handlers. */
+function failures(ctx: RunContext): object[] {
+  const out: object[] = [];
+  for (const n of ctx.record.allNodes())
+    if (n.type === "Pod" && (n.phase === "Failed" || n.phase === "Error"))
+      out.push({ displayName: n.name, message: n.message ?? "", templateName: n.templateName ?? "", phase: n.phase, podName: n.id, finishedAt: n.finishedAt ?? "" });
+  return out;
+}
