@@ -43,7 +43,7 @@ export abstract class ContainerTemplate<IP, IA, OP, OA> extends OPTemplate<Scrip
     return this.io.describeOutputs();
   }
 
-  abstract allSteps(): StepBase<any>[];
+  abstract allSteps(): StepBase<any, any>[];
 
   override children(): AnyTemplate[] {
     return this.allSteps().map((s) => s.template);
@@ -61,7 +61,7 @@ export abstract class ContainerTemplate<IP, IA, OP, OA> extends OPTemplate<Scrip
   }
 
   /** `visible` = steps/tasks a child may reference by name (and object). */
-  protected stepContext(ctx: BuildContext, visible: ReadonlySet<StepBase<any>>, scope: "steps" | "tasks", self?: StepBase<any>): StepBuildContext {
+  protected stepContext(ctx: BuildContext, visible: ReadonlySet<StepBase<any, any>>, scope: "steps" | "tasks", self?: StepBase<any, any>): StepBuildContext {
     const byName = new Map([...this.allSteps()].map((s) => [s.name, s]));
     const visibleNames = new Set([...visible].map((s) => s.name));
     const checkName_ = (name: string, where: string) => {

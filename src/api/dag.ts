@@ -10,16 +10,16 @@ import type { BuildContext } from "./template.ts";
 export class DAG<IP = {}, IA = {}, OP = {}, OA = {}> extends ContainerTemplate<IP, IA, OP, OA> {
   readonly templateKind: "dag" = "dag";
   readonly containerKind = "DAG" as const;
-  readonly tasks: Task<any>[] = [];
+  readonly tasks: Task<any, any>[] = [];
   failFast?: boolean;
 
-  constructor(opts: ContainerTemplateOptions<IP, IA, OP, OA> & { tasks?: Task<any>[]; failFast?: boolean }) {
+  constructor(opts: ContainerTemplateOptions<IP, IA, OP, OA> & { tasks?: Task<any, any>[]; failFast?: boolean }) {
     super(opts);
     if (opts.failFast !== undefined) this.failFast = opts.failFast;
     for (const t of opts.tasks ?? []) this.add(t);
   }
 
-  add(task: Task<any> | Task<any>[]): this {
+  add(task: Task<any, any> | Task<any, any>[]): this {
     for (const t of Array.isArray(task) ? task : [task]) {
       if (t?.kind !== "task") {
         throw new ValidationError(`${this.where()}: can only add Task objects${t?.kind === "step" ? " (a Step belongs in Steps)" : ""}`, this.name, "task-kind");
@@ -30,12 +30,12 @@ export class DAG<IP = {}, IA = {}, OP = {}, OA = {}> extends ContainerTemplate<I
     return this;
   }
 
-  allSteps(): StepBase<any>[] {
+  allSteps(): StepBase<any, any>[] {
     return this.tasks;
   }
 
   /** Explicit dependencies plus every task whose outputs this task's inputs refer to. */
-  dependenciesOf(task: Task<any>): string[] {
+  dependenciesOf(task: Task<any, any>): string[] {
     const deps = new Set<string>();
     const where = `task "${task.name}"`;
     for (const d of task.dependencies) {
@@ -60,7 +60,7 @@ export class DAG<IP = {}, IA = {}, OP = {}, OA = {}> extends ContainerTemplate<I
     if (this.tasks.length === 0) throw new ValidationError(`${this.where()} has no tasks`, this.name, "empty");
     const deps = new Map(this.tasks.map((t) => [t.name, this.dependenciesOf(t)]));
     this.checkAcyclic(deps);
-    const all = new Set<StepBase<any>>(this.tasks);
+    const all = new Set<StepBase<any, any>>(this.tasks);
     const tasks = this.tasks.map((t) => t.build(this.stepContext(ctx, all, "tasks", t), deps.get(t.name)!));
     return {
       name: this.name,

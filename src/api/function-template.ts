@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Template as ArgoTemplate, EnvVar } from "../argo/manifest.ts";
 import { ANNOTATION, DEFAULT_NODE_IMAGE, ENV, EXIT, inputArtifactPath, outputArtifactPath, outputParameterPath } from "../argo/dflow-conventions.ts";
 import { ArtifactSpec } from "../op/artifact.ts";
@@ -14,25 +15,29 @@ import { DflowError, ValidationError } from "./errors.ts";
 import { archiveOf } from "./io.ts";
 import { checkName, toTemplateName } from "./names.ts";
 import { buildEnv, buildResources, type ContainerOptions } from "./script-template.ts";
-import { SLICE_PARAMETER, Slices } from "./slices.ts";
+import { type NoSlices, type SliceKeys, SLICE_PARAMETER, Slices } from "./slices.ts";
 import { type BuildContext, type InputDescription, OPTemplate, type OutputDescription } from "./template.ts";
 
 type RequiredParams<I extends Sign> = {
   [K in keyof I]: I[K] extends StandardSchemaV1 ? (undefined extends StandardSchemaV1.InferInput<I[K]> ? never : K) : never;
 }[keyof I] & string;
 
-export interface FunctionIO<I extends Sign, O extends Sign> {
-  inParams: ParamInputTypes<I>;
+type ListIf<T, Keys> = { [K in keyof T]: K extends Keys ? T[K][] : T[K] };
+
+export interface FunctionIO<I extends Sign, O extends Sign, S extends SliceKeys = NoSlices> {
+  inParams: ListIf<ParamInputTypes<I>, S["ip"]>;
   required: RequiredParams<I>;
-  inArts: ArtValueTypes<I>;
+  inArts: ListIf<ArtValueTypes<I>, S["ia"]>;
   outParams: ParamOutputTypes<O>;
-  outArts: ArtValueTypes<O>;
+  outArts: ListIf<ArtValueTypes<O>, S["oa"]>;
 }
 
-export interface FunctionOPOptions extends ContainerOptions {
+type KeysOf<X> = X extends { __keys?: infer K } ? (K extends SliceKeys ? K : NoSlices) : NoSlices;
+
+export interface FunctionOPOptions<SL extends Slices<any, any, any, any> | undefined = Slices<any, any, any, any> | undefined> extends ContainerOptions {
   /** Template name in the manifest (default: the OP's name). */
   name?: string;
-  slices?: Slices;
+  slices?: SL;
   /** Retries when the OP throws TransientError (dflow's retry_on_transient_error). */
   retryOnTransientError?: number;
   /** A timeout counts as a transient error (retried) instead of a fatal one. */
@@ -40,17 +45,19 @@ export interface FunctionOPOptions extends ContainerOptions {
 }
 
 /** A typed TypeScript OP run by `node` in its step (dflow's PythonOPTemplate counterpart). */
-export class FunctionOPTemplate<I extends Sign = Sign, O extends Sign = Sign> extends OPTemplate<FunctionIO<I, O>> {
+export class FunctionOPTemplate<I extends Sign = Sign, O extends Sign = Sign, SL extends Slices<any, any, any, any> | undefined = undefined> extends OPTemplate<
+  FunctionIO<I, O, KeysOf<SL>>
+> {
   readonly templateKind: "function" = "function";
   name: string;
   readonly definition: OpDefinition<I, O>;
-  readonly options: FunctionOPOptions;
+  readonly options: FunctionOPOptions<SL>;
 
-  constructor(op: OpDefinition<I, O> | OPClass<I, O> | FunctionOPTemplate<I, O>, options: FunctionOPOptions = {}) {
+  constructor(op: OpDefinition<I, O> | OPClass<I, O> | FunctionOPTemplate<I, O, any>, options: FunctionOPOptions<SL> = {}) {
     super();
     if (op instanceof FunctionOPTemplate) {
       this.definition = op.definition;
-      options = { ...op.options, ...options };
+      options = { ...op.options, ...options } as FunctionOPOptions<SL>;
     } else if (isOPClass(op)) this.definition = fromClass(op) as unknown as OpDefinition<I, O>;
     else this.definition = op as OpDefinition<I, O>;
     noteOp(this.definition);
@@ -68,14 +75,19 @@ export class FunctionOPTemplate<I extends Sign = Sign, O extends Sign = Sign> ex
   }
 
   /** The same OP with other template options (image, slices, retries...). */
-  withOptions(options: FunctionOPOptions): FunctionOPTemplate<I, O> {
-    return new FunctionOPTemplate(this, options);
+  withOptions<S2 extends Slices<any, any, any, any> | undefined = SL>(options: FunctionOPOptions<S2>): FunctionOPTemplate<I, O, S2> {
+    return new FunctionOPTemplate<I, O, S2>(this, options);
   }
 
   describeInputs(): InputDescription {
     const { parameters, artifacts } = splitSign(this.definition.inputs, this.name);
     return {
-      parameters: parameters.map(([name, schema]) => ({ name, required: !acceptsUndefined(schema), schema })),
+      parameters: parameters.map(([name, schema]) => ({
+        name,
+        required: !acceptsUndefined(schema),
+        schema,
+        ...(this.options.slices?.inputParameter.includes(name) ? { sliced: true } : {}),
+      })),
       artifacts: artifacts.map(([name, spec]) => ({ name, optional: spec.optional, shape: spec.shape })),
     };
   }
@@ -139,7 +151,7 @@ export class FunctionOPTemplate<I extends Sign = Sign, O extends Sign = Sign> ex
         image: o.image ?? DEFAULT_NODE_IMAGE,
         command: ["node"],
         env,
-        source: bundle ? bundle.source : `// bundle of OP "${def.name}" from ${def.module} (omitted)`,
+        source: bundle ? bundle.source : `// bundle of OP "${def.name}" from ${path.relative(process.cwd(), def.module)} (omitted)`,
         ...(buildResources(o) ? { resources: buildResources(o)! } : {}),
         ...(o.imagePullPolicy ? { imagePullPolicy: o.imagePullPolicy } : {}),
       },
@@ -199,7 +211,7 @@ function insideStep(): string | undefined {
   return process.env[ENV.inRunner] ? "<bundled>" : undefined;
 }
 
-export interface DefineOpOptions<I extends Sign, O extends Sign> extends FunctionOPOptions {
+export interface DefineOpOptions<I extends Sign, O extends Sign> extends FunctionOPOptions<undefined> {
   name: string;
   inputs: I;
   outputs: O;

@@ -1,12 +1,12 @@
 import { ValidationError } from "./errors.ts";
 
-export interface SlicesOptions {
+export interface SlicesOptions<IP extends string = string, IA extends string = string, OP extends string = string, OA extends string = string> {
   /** Which element each parallel step takes: an Argo expression, "{{item}}" by default. */
   slices?: string;
-  inputParameter?: string[];
-  inputArtifact?: string[];
-  outputParameter?: string[];
-  outputArtifact?: string[];
+  inputParameter?: IP[];
+  inputArtifact?: IA[];
+  outputParameter?: OP[];
+  outputArtifact?: OA[];
   /** Each slice writes its output artifacts under its own directory (avoids path clashes). */
   createDir?: boolean;
   /** Pass each parallel step only its own part of the input artifacts (they must be stored unarchived). */
@@ -19,7 +19,22 @@ export interface SlicesOptions {
  * dflow's Slices (§3.2.1): inputs that are lists are split among the parallel steps of a loop and
  * outputs are stacked back into lists in the same order. The OP itself handles one slice.
  */
-export class Slices {
+export interface SliceKeys {
+  ip: string;
+  ia: string;
+  op: string;
+  oa: string;
+}
+export interface NoSlices extends SliceKeys {
+  ip: never;
+  ia: never;
+  op: never;
+  oa: never;
+}
+
+export class Slices<const IP extends string = never, const IA extends string = never, const OP extends string = never, const OA extends string = never> {
+  /** The sliced names, for typing: sliced inputs take lists, sliced output artifacts stack into lists. */
+  declare readonly __keys?: { ip: IP; ia: IA; op: OP; oa: OA };
   readonly slices: string;
   readonly inputParameter: string[];
   readonly inputArtifact: string[];
@@ -28,7 +43,7 @@ export class Slices {
   readonly createDir: boolean;
   readonly subPath: boolean;
   readonly groupSize?: number;
-  constructor(opts: SlicesOptions) {
+  constructor(opts: SlicesOptions<IP, IA, OP, OA>) {
     this.slices = opts.slices ?? "{{item}}";
     this.inputParameter = opts.inputParameter ?? [];
     this.inputArtifact = opts.inputArtifact ?? [];
@@ -60,8 +75,8 @@ export class Slices {
   }
 
   toJSON() {
+    // Not `slices`: it holds "{{item}}", which only has a meaning in the calling step.
     return {
-      slices: this.slices,
       inputParameter: this.inputParameter,
       inputArtifact: this.inputArtifact,
       outputParameter: this.outputParameter,

@@ -44,6 +44,23 @@ export interface StepOutputs<IO extends IOTypes> {
   artifacts: { readonly [K in keyof IO["outArts"]]: ArtifactRef<IO["outArts"][K]> };
 }
 
+/** Outputs of a looped step: Argo aggregates each output parameter into a JSON list, in order. */
+export interface LoopStepOutputs<IO extends IOTypes> {
+  parameters: { readonly [K in keyof IO["outParams"]]: ParameterRef<IO["outParams"][K][]> };
+  artifacts: { readonly [K in keyof IO["outArts"]]: ArtifactRef<IO["outArts"][K]> };
+}
+
+/** The loop fields, separate so that their presence types the outputs. */
+export interface LoopOptions {
+  /** Fan out over a list: a JSON-list parameter, a literal list, or argoRange(...). */
+  withParam?: WithParam;
+  withSequence?: ArgoSequence;
+  withItems?: readonly unknown[];
+}
+
+type IsLoop<L> = L extends { withParam: {} } | { withSequence: {} } | { withItems: {} } ? true : false;
+export type OutputsOf<T extends AnyTemplate, L> = IsLoop<L> extends true ? LoopStepOutputs<IOOf<T>> : StepOutputs<IOOf<T>>;
+
 type RequiredKeys<IO extends IOTypes> = [IO["required"]] extends [never] ? false : true;
 
 export type StepOptions<T extends AnyTemplate> = {
@@ -54,10 +71,6 @@ export type StepOptions<T extends AnyTemplate> = {
   key?: string;
   /** Run only if this condition (govaluate, after `{{…}}` substitution) is true. */
   when?: string;
-  /** Fan out over a list: a JSON-list parameter, a literal list, or argoRange(...). */
-  withParam?: WithParam;
-  withSequence?: ArgoSequence;
-  withItems?: readonly unknown[];
   continueOnFailed?: boolean;
   continueOnError?: boolean;
   continueOnNumSuccess?: number;
@@ -72,7 +85,7 @@ export type StepOptions<T extends AnyTemplate> = {
 /** Resolution of references while a Steps/DAG builds its children. */
 export interface StepBuildContext {
   /** The manifest template name to call for this step (after variants such as timeout/executor). */
-  templateName(step: StepBase<any>): string;
+  templateName(step: StepBase<any, any>): string;
   /** Argo text for an input of the enclosing template (`{{inputs.parameters.x}}`). */
   inputRef(x: InputParameter | InputArtifact, where: string): string;
   /** Checks that a referenced step/task is visible from here. */
@@ -81,7 +94,7 @@ export interface StepBuildContext {
   checkText(text: string, where: string): void;
 }
 
-export abstract class StepBase<T extends AnyTemplate = AnyTemplate> implements Producer {
+export abstract class StepBase<T extends AnyTemplate = AnyTemplate, L extends LoopOptions = {}> implements Producer {
   abstract readonly kind: "step" | "task";
   readonly name: string;
   readonly template: T;
@@ -98,9 +111,9 @@ export abstract class StepBase<T extends AnyTemplate = AnyTemplate> implements P
   continueOnSuccessRatio?: number;
   timeout?: number;
   executor?: Executor;
-  readonly outputs: StepOutputs<IOOf<T>>;
+  readonly outputs: OutputsOf<T, L>;
 
-  constructor(opts: StepOptions<T>, kind: "step" | "task") {
+  constructor(opts: StepOptions<T> & LoopOptions, kind: "step" | "task") {
     this.name = checkName(kind, opts.name);
     const where = `${kind} "${opts.name}"`;
     if (!opts.template || typeof (opts.template as AnyTemplate).build !== "function") {
@@ -148,9 +161,15 @@ export abstract class StepBase<T extends AnyTemplate = AnyTemplate> implements P
         throw new ValidationError(`${where}: parameter "${name}" is undefined (a misspelled output reference?)`, `${this.name}.parameters.${name}`, "undefined-input");
       }
       if (p.schema && isStatic(value)) {
-        const r = checkSync(p.schema, value);
-        if (r && !r.ok) {
-          throw new ValidationError(`${where}: parameter "${name}" of OP "${this.template.name}": ${r.message}`, `${this.name}.parameters.${name}`, "type");
+        if (p.sliced && !Array.isArray(value)) {
+          throw new ValidationError(`${where}: parameter "${name}" is sliced, so it takes a list (got ${JSON.stringify(value)})`, `${this.name}.parameters.${name}`, "type");
+        }
+        for (const [i, v] of (p.sliced ? (value as unknown[]) : [value]).entries()) {
+          const r = checkSync(p.schema, v);
+          if (r && !r.ok) {
+            const at = p.sliced ? `[${i}]` : "";
+            throw new ValidationError(`${where}: parameter "${name}"${at} of OP "${this.template.name}": ${r.message}`, `${this.name}.parameters.${name}`, "type");
+          }
         }
       }
     }
@@ -176,7 +195,7 @@ export abstract class StepBase<T extends AnyTemplate = AnyTemplate> implements P
     }
   }
 
-  private makeOutputs(where: string): StepOutputs<IOOf<T>> {
+  private makeOutputs(where: string): OutputsOf<T, L> {
     const tpl = this.template;
     const make = <R>(io: "parameters" | "artifacts", ctor: (name: string) => R) =>
       new Proxy({} as Record<string, R>, {
@@ -199,7 +218,7 @@ export abstract class StepBase<T extends AnyTemplate = AnyTemplate> implements P
     return {
       parameters: make("parameters", (n) => new ParameterRef({ scope: "outputs", producer: this }, n)),
       artifacts: make("artifacts", (n) => new ArtifactRef({ scope: "outputs", producer: this }, n)),
-    } as unknown as StepOutputs<IOOf<T>>;
+    } as unknown as OutputsOf<T, L>;
   }
 
   /** Every value this step reads from (parameters, artifacts, when, loops, key): for dependency inference. */
@@ -218,6 +237,13 @@ export abstract class StepBase<T extends AnyTemplate = AnyTemplate> implements P
       name,
       value: paramText(v, ctx, `${where} parameter "${name}"`),
     }));
+    const slice = (this.template as { sliceArgument?: () => { name: string; value: string } | undefined }).sliceArgument?.();
+    if (slice) {
+      if (!this.isLoop) {
+        throw new ValidationError(`${where} uses the sliced OP template "${this.template.name}" but has no withParam/withSequence/withItems to fan out over`, this.name, "slices-loop");
+      }
+      parameters.push(slice);
+    }
     if (this.key !== undefined) {
       ctx.checkText(this.key, `${where} key`);
       parameters.push({ name: KEY_PARAMETER, value: this.key });
@@ -323,9 +349,9 @@ function sequence(seq: ArgoSequence, ctx: StepBuildContext, where: string): Sequ
 }
 
 /** A step of a Steps template (or of a Workflow's implicit entrypoint). */
-export class Step<T extends AnyTemplate = AnyTemplate> extends StepBase<T> {
+export class Step<T extends AnyTemplate = AnyTemplate, L extends LoopOptions = {}> extends StepBase<T, L> {
   readonly kind = "step" as const;
-  constructor(opts: StepOptions<T>) {
+  constructor(opts: StepOptions<T> & L) {
     super(opts, "step");
   }
   build(ctx: StepBuildContext): WorkflowStep {
@@ -334,10 +360,10 @@ export class Step<T extends AnyTemplate = AnyTemplate> extends StepBase<T> {
 }
 
 /** A task of a DAG: like a Step, with dependencies (explicit or inferred from its inputs). */
-export class Task<T extends AnyTemplate = AnyTemplate> extends StepBase<T> {
+export class Task<T extends AnyTemplate = AnyTemplate, L extends LoopOptions = {}> extends StepBase<T, L> {
   readonly kind = "task" as const;
-  dependencies: (Task<any> | string)[];
-  constructor(opts: StepOptions<T> & { dependencies?: (Task<any> | string)[] }) {
+  dependencies: (Task<any, any> | string)[];
+  constructor(opts: StepOptions<T> & L & { dependencies?: (Task<any, any> | string)[] }) {
     super(opts, "task");
     this.dependencies = [...(opts.dependencies ?? [])];
   }

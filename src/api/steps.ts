@@ -11,14 +11,14 @@ import type { BuildContext } from "./template.ts";
 export class Steps<IP = {}, IA = {}, OP = {}, OA = {}> extends ContainerTemplate<IP, IA, OP, OA> {
   readonly templateKind: "steps" = "steps";
   readonly containerKind = "Steps" as const;
-  readonly groups: Step<any>[][] = [];
+  readonly groups: Step<any, any>[][] = [];
 
-  constructor(opts: ContainerTemplateOptions<IP, IA, OP, OA> & { steps?: (Step<any> | Step<any>[])[] }) {
+  constructor(opts: ContainerTemplateOptions<IP, IA, OP, OA> & { steps?: (Step<any, any> | Step<any, any>[])[] }) {
     super(opts);
     for (const s of opts.steps ?? []) this.add(s);
   }
 
-  add(step: Step<any> | Step<any>[]): this {
+  add(step: Step<any, any> | Step<any, any>[]): this {
     const group = Array.isArray(step) ? [...step] : [step];
     if (group.length === 0) throw new ValidationError(`${this.where()}: cannot add an empty group of steps`, this.name, "empty-group");
     for (const s of group) {
@@ -33,13 +33,13 @@ export class Steps<IP = {}, IA = {}, OP = {}, OA = {}> extends ContainerTemplate
     return this;
   }
 
-  allSteps(): StepBase<any>[] {
+  allSteps(): StepBase<any, any>[] {
     return this.groups.flat();
   }
 
   build(ctx: BuildContext): ArgoTemplate {
     if (this.groups.length === 0) throw new ValidationError(`${this.where()} has no steps`, this.name, "empty");
-    const before = new Set<StepBase<any>>();
+    const before = new Set<StepBase<any, any>>();
     const groups = this.groups.map((group) => {
       const sctx = this.stepContext(ctx, before, "steps");
       const built = group.map((s) => s.build(sctx));

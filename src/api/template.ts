@@ -24,7 +24,8 @@ export interface AnyIO extends IOTypes {
 }
 
 export interface InputDescription {
-  parameters: { name: string; required: boolean; schema?: StandardSchemaV1 }[];
+  /** `sliced`: each parallel step takes one element, so a step passes a list of such values. */
+  parameters: { name: string; required: boolean; schema?: StandardSchemaV1; sliced?: boolean }[];
   artifacts: { name: string; optional: boolean; shape?: ArtifactShape }[];
 }
 export interface OutputDescription {

@@ -56,7 +56,7 @@ export class Workflow<P extends Record<string, unknown> = {}> {
   }
 
   /** Appends a step (sequential) or a list of steps (parallel) to the entrypoint. */
-  add(step: Step<any> | Step<any>[]): this {
+  add(step: Step<any, any> | Step<any, any>[]): this {
     if (this.entrypoint instanceof DAG) throw new ValidationError(`workflow "${this.name}": its entrypoint is a DAG; add tasks to the DAG`, this.name, "entrypoint");
     this.entrypoint.add(step);
     return this;

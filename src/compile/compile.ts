@@ -1,8 +1,7 @@
-import type { Parameter as ArgoParameter, Template as ArgoTemplate, Workflow as ArgoWorkflow, WorkflowStep } from "../argo/manifest.ts";
-import { ANNOTATION, KEY_PARAMETER } from "../argo/dflow-conventions.ts";
+import type { Template as ArgoTemplate, Workflow as ArgoWorkflow } from "../argo/manifest.ts";
+import { KEY_PARAMETER } from "../argo/dflow-conventions.ts";
 import { ValidationError } from "../api/errors.ts";
 import type { Executor } from "../api/executor.ts";
-import { SLICE_PARAMETER } from "../api/slices.ts";
 import type { StepBase } from "../api/step.ts";
 import type { AnyTemplate, BuildContext } from "../api/template.ts";
 
@@ -46,7 +45,7 @@ export function compileWorkflow(parts: WorkflowParts, options: CompileOptions = 
       return n;
     },
     stepTemplateName: (step) => {
-      const s = step as StepBase<any>;
+      const s = step as StepBase<any, any>;
       const base = ctx.nameOf(s.template);
       const isPod = POD_KINDS.has(s.template.templateKind);
       const executor = s.executor ?? (isPod ? parts.context : undefined);
@@ -88,7 +87,6 @@ export function compileWorkflow(parts: WorkflowParts, options: CompileOptions = 
   for (const t of names.keys()) buildOnce(t);
   for (const [name, make] of variants) built.set(name, make());
   for (const name of keyed) addKeyParameter(built.get(name)!);
-  for (const t of built.values()) addSliceArguments(t, built);
 
   const spec: ArgoWorkflow["spec"] = {
     entrypoint: ctx.nameOf(parts.entrypoint),
@@ -132,20 +130,4 @@ function assignNames(roots: AnyTemplate[]): Map<AnyTemplate, string> {
 function addKeyParameter(t: ArgoTemplate): void {
   const params = (t.inputs ??= {}).parameters ??= [];
   if (!params.some((p) => p.name === KEY_PARAMETER)) params.push({ name: KEY_PARAMETER, default: "" });
-}
-
-/** Steps calling a sliced function OP pass each child its slice index. */
-function addSliceArguments(t: ArgoTemplate, built: Map<string, ArgoTemplate>): void {
-  const calls: WorkflowStep[] = [...(t.steps?.flat() ?? []), ...(t.dag?.tasks ?? [])];
-  for (const call of calls) {
-    const callee = call.template ? built.get(call.template) : undefined;
-    const sliceParam = callee?.inputs?.parameters?.find((p) => p.name === SLICE_PARAMETER);
-    if (!sliceParam) continue;
-    const slices = JSON.parse(callee!.metadata?.annotations?.[ANNOTATION.slices] ?? "{}") as { subPath?: boolean; slices?: string };
-    const args: ArgoParameter[] = ((call.arguments ??= {}).parameters ??= []);
-    if (!args.some((p) => p.name === SLICE_PARAMETER)) args.push({ name: SLICE_PARAMETER, value: slices.slices ?? "{{item}}" });
-    if (!call.withParam && !call.withItems && !call.withSequence && !slices.subPath) {
-      throw new ValidationError(`step "${call.name}" uses sliced OP template "${callee!.name}" but has no withParam/withSequence to fan out over`, call.name ?? "", "slices-loop");
-    }
-  }
 }

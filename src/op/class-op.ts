@@ -6,6 +6,8 @@ import type { RunInput, RunOutput, Sign } from "./signature.ts";
  * `execute`. Type the class as `extends OP<typeof inSign, typeof outSign>` to get `execute` typed.
  */
 export abstract class OP<I extends Sign = Sign, O extends Sign = Sign> {
+  /** Carries the signature types for inference (FunctionOPTemplate(MyOP)); never set. */
+  declare readonly __sign?: { inputs: I; outputs: O };
   static inputSign(): Sign {
     throw new Error(`${this.name}: a class OP must define static inputSign()`);
   }

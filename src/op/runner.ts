@@ -70,8 +70,13 @@ async function execute(op: Runnable, env: Env): Promise<number> {
   const input: Record<string, unknown> = {};
   const problems: string[] = [];
 
+  const slicing = sliceOf(env);
   for (const [i, [name, schema]] of ins.parameters.entries()) {
-    const raw = env[`${ENV.inputPrefix}${i}`];
+    let raw = env[`${ENV.inputPrefix}${i}`];
+    if (slicing?.slices.inputParameter?.includes(name) && raw !== undefined) {
+      const picked = pick(raw, slicing.index, `input parameter "${name}"`);
+      raw = typeof picked === "string" ? picked : JSON.stringify(picked);
+    }
     const r = raw === undefined ? await check(schema, undefined) : await decodeParam(schema, raw);
     if (r.ok) input[name] = r.value;
     else problems.push(`input parameter "${name}": ${r.message}`);
@@ -84,7 +89,10 @@ async function execute(op: Runnable, env: Env): Promise<number> {
       continue;
     }
     try {
-      input[name] = readArtifact(p, spec.shape);
+      if (slicing?.slices.inputArtifact?.includes(name)) {
+        const all = readArtifact(p, "paths");
+        input[name] = pick(JSON.stringify(all), slicing.index, `input artifact "${name}"`);
+      } else input[name] = readArtifact(p, spec.shape);
     } catch (e) {
       problems.push(`input artifact "${name}": ${(e as Error).message}`);
     }
@@ -125,6 +133,32 @@ async function execute(op: Runnable, env: Env): Promise<number> {
     }
   }
   return 0;
+}
+
+interface SliceConfig {
+  inputParameter?: string[];
+  inputArtifact?: string[];
+}
+
+/** The slice this step handles (DFLOW_SLICE) and what is sliced (DFLOW_SLICES), if any. */
+function sliceOf(env: Env): { index: number; slices: SliceConfig } | undefined {
+  const raw = env.DFLOW_SLICE;
+  if (raw === undefined || raw === "") return undefined;
+  const index = Number(raw);
+  if (!Number.isInteger(index) || index < 0) throw new SignatureError(`slice index must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  return { index, slices: JSON.parse(env.DFLOW_SLICES ?? "{}") as SliceConfig };
+}
+
+function pick(listText: string, index: number, what: string): unknown {
+  let list: unknown;
+  try {
+    list = JSON.parse(listText);
+  } catch {
+    throw new SignatureError(`${what} is sliced, so it must be a JSON list, got ${JSON.stringify(listText.slice(0, 80))}`);
+  }
+  if (!Array.isArray(list)) throw new SignatureError(`${what} is sliced, so it must be a list, got ${typeof list}`);
+  if (index >= list.length) throw new SignatureError(`${what} has ${list.length} elements, no slice ${index}`);
+  return list[index];
 }
 
 function report(err: unknown, opName: string): number {

@@ -1,0 +1,22 @@
+// Slices: each parallel step takes one element of the list inputs; outputs stack back in order
+// (dflow's test_slices).
+import { argoLen, argoRange, FunctionOPTemplate, Slices, Step, Workflow } from "dflow-ts";
+import { makeFiles, measure } from "./ops/files.ts";
+
+const files = new Step({ name: "make-files", template: makeFiles, parameters: { count: 4 } });
+
+const measureSliced = new FunctionOPTemplate(measure, {
+  slices: new Slices({ inputParameter: ["name"], inputArtifact: ["file"], outputParameter: ["size"], outputArtifact: ["report"] }),
+});
+const measureAll = new Step({
+  name: "measure",
+  template: measureSliced,
+  parameters: { name: files.outputs.parameters.names },
+  artifacts: { file: files.outputs.artifacts.files },
+  withParam: argoRange(argoLen(files.outputs.parameters.names)), // one child per file
+});
+
+const wf = new Workflow({ name: "slices" });
+wf.add(files);
+wf.add(measureAll);
+export default wf;
