@@ -1,4 +1,10 @@
-import type { Workflow as ArgoWorkflow } from "../argo/manifest.ts";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { NodePhase, NodeType, Workflow as ArgoWorkflow, WorkflowPhase } from "../argo/manifest.ts";
+import { readWorkflowRecord, startWorkflow } from "../engine/index.ts";
+import type { EngineEvent, LocalRun, StepRecord, WorkflowRecord } from "../engine/types.ts";
+import { config } from "./config.ts";
+import { StepInfo } from "./step-info.ts";
 import { ENV } from "../argo/dflow-conventions.ts";
 import { type CompileOptions, compileWorkflow } from "../compile/compile.ts";
 import { toJson, toYaml } from "../compile/yaml.ts";
@@ -32,6 +38,46 @@ export interface WorkflowOptions<P extends Record<string, unknown> = {}> {
   annotations?: Record<string, string>;
   /** Reattach to an existing run (no steps needed). */
   id?: string;
+  /** Record root of the run to reattach to (default config.root). */
+  root?: string;
+}
+
+export interface SubmitOptions {
+  mode?: "local" | "argo";
+  /** Record root (local runs). */
+  root?: string;
+  parallelism?: number;
+  /** Seconds before the whole run is stopped. */
+  timeout?: number;
+  /** Overrides of workflow parameters. */
+  parameters?: Record<string, unknown>;
+  onEvent?: (e: EngineEvent) => void;
+}
+
+export interface StepQuery {
+  name?: string | RegExp | (string | RegExp)[];
+  key?: string | string[];
+  phase?: NodePhase | NodePhase[];
+  id?: string | string[];
+  type?: NodeType | NodeType[];
+}
+
+const GROUP_TYPES = new Set<NodeType>(["StepGroup", "TaskGroup"]);
+
+export function queryRecords(steps: StepRecord[], q: StepQuery): StepRecord[] {
+  const list = <T>(x: T | T[] | undefined): T[] | undefined => (x === undefined ? undefined : Array.isArray(x) ? x : [x]);
+  const names = list(q.name);
+  const keys = list(q.key);
+  const phases = list(q.phase);
+  const ids = list(q.id);
+  const types = list(q.type);
+  return steps
+    .filter((s) => (types ? types.includes(s.type) : !GROUP_TYPES.has(s.type) && s.parentId !== undefined))
+    .filter((s) => !names || names.some((n) => (typeof n === "string" ? s.name === n || s.name.replace(/\(\d+:.*\)$/, "") === n : new RegExp(`^(?:${n.source})$`, n.flags).test(s.name))))
+    .filter((s) => !keys || (s.key !== undefined && keys.includes(s.key)))
+    .filter((s) => !phases || phases.includes(s.phase))
+    .filter((s) => !ids || ids.includes(s.id))
+    .sort((a, b) => (a.startedAt ?? "").localeCompare(b.startedAt ?? ""));
 }
 
 /** A workflow: an entrypoint template plus workflow-level settings. */
@@ -41,6 +87,8 @@ export class Workflow<P extends Record<string, unknown> = {}> {
   readonly options: WorkflowOptions<P>;
   readonly inputs: { parameters: { readonly [K in keyof P]: ParameterRef<P[K]> } };
   id?: string;
+  private run?: LocalRun;
+  private root?: string;
 
   constructor(options: WorkflowOptions<P> = {}) {
     this.options = options;
@@ -48,6 +96,7 @@ export class Workflow<P extends Record<string, unknown> = {}> {
     if (options.steps && options.dag) throw new ValidationError("Workflow: give steps or dag, not both", this.name, "entrypoint");
     this.entrypoint = options.steps ?? options.dag ?? new Steps({ name: this.name });
     if (options.id) this.id = options.id;
+    if (options.root) this.root = options.root;
     for (const n of Object.keys(options.parameters ?? {})) checkName("parameter", n, `workflow "${this.name}"`);
     const params = Object.fromEntries(
       Object.keys(options.parameters ?? {}).map((n) => [n, new ParameterRef({ scope: "workflow" }, n)]),
@@ -88,6 +137,69 @@ export class Workflow<P extends Record<string, unknown> = {}> {
 
   toJson(options?: CompileOptions): string {
     return toJson(this.compile(options));
+  }
+
+  /**
+   * Runs the workflow: on the local engine unless `config.mode` is "argo". Returns once it has
+   * started; `wait()` waits for the end. The manifest is what runs, exactly as compiled.
+   */
+  async submit(options: SubmitOptions = {}): Promise<this> {
+    this.assertNotInStep();
+    if (process.env.DFLOW_COMPILE_ONLY) return this;
+    const mode = options.mode ?? config.mode;
+    if (mode !== "local") throw new DflowError(`mode "${mode}" is not available yet: use the local engine (config.mode = "local")`, this.name, "mode");
+    const manifest = this.compile();
+    const root = path.resolve(options.root ?? config.root);
+    const run = startWorkflow(manifest, {
+      root,
+      ...(options.parallelism ?? config.parallelism ? { parallelism: options.parallelism ?? config.parallelism } : {}),
+      ...(options.timeout !== undefined ? { timeoutSeconds: options.timeout } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.parameters ? { parameters: Object.fromEntries(Object.entries(options.parameters).map(([k, v]) => [k, encodeParam(v)])) } : {}),
+      ...(this.id ? { id: this.id } : {}),
+    });
+    this.id = run.id;
+    this.run = run;
+    this.root = root;
+    return this;
+  }
+
+  /** Waits until the run ends; resolves to its phase (never throws for a failed run). */
+  async wait(): Promise<WorkflowPhase> {
+    if (this.run) return (await this.run.done).phase;
+    for (;;) {
+      const phase = this.queryStatus();
+      if (phase !== "Running" && phase !== "Pending" && phase !== "") return phase;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** "Pending" | "Running" | "Succeeded" | "Failed" | "Error". */
+  queryStatus(): WorkflowPhase {
+    return this.record().phase;
+  }
+
+  /**
+   * Steps of the run, filtered like dflow's query_step: `name` (exact display name, the name
+   * without its loop suffix, or a RegExp), `key`, `phase`, `id`, `type` (default: leaf steps and
+   * Steps/DAG calls, no groups). Sorted by start time.
+   */
+  queryStep(filter: StepQuery = {}): StepInfo[] {
+    return queryRecords(this.record().steps, filter).map((r) => new StepInfo(r));
+  }
+
+  /** Stops the run: running steps are killed and marked, the workflow Fails. */
+  async terminate(): Promise<void> {
+    if (this.run) return this.run.terminate();
+    throw new DflowError(`workflow ${this.id ?? this.name} is not running in this process; stop its engine (Ctrl-C) to terminate it`, this.name, "terminate");
+  }
+
+  /** The on-disk record of the run (live or finished). */
+  record(): WorkflowRecord {
+    if (!this.id) throw new DflowError(`workflow "${this.name}" has not been submitted (or give its id: new Workflow({ id }))`, this.name, "not-submitted");
+    const dir = this.run?.dir ?? path.resolve(this.root ?? config.root, this.id);
+    if (!existsSync(dir)) throw new DflowError(`no record of workflow ${this.id} in ${path.dirname(dir)} (set config.root or DFLOW_ROOT)`, this.id, "no-record");
+    return readWorkflowRecord(dir);
   }
 
   /** Guards against a workflow submitting itself from inside one of its own steps. */
