@@ -1,3 +1,4 @@
+import { InputParameter } from "./io.ts";
 import { isRef, type ParameterRef } from "./refs.ts";
 
 /** A value computed by Argo at run time (an expr-lang expression), e.g. argoLen(list). */
@@ -12,7 +13,8 @@ export class ArgoExpr {
   }
 }
 
-export type IntArg = number | ParameterRef | ArgoExpr | string;
+export type IntArg = number | ParameterRef | InputParameter | ArgoExpr | string;
+type ListArg = ParameterRef | InputParameter | ArgoExpr | readonly unknown[] | string;
 
 function intExpr(x: IntArg): string {
   if (typeof x === "number") {
@@ -20,18 +22,18 @@ function intExpr(x: IntArg): string {
     return String(x);
   }
   if (x instanceof ArgoExpr) return x.expr;
-  if (isRef(x)) return `asInt(${x.exprPath})`;
+  if (isRef(x) || x instanceof InputParameter) return `asInt(${x.exprPath})`;
   return `asInt(${JSON.stringify(x)})`;
 }
 
-function listExpr(x: ParameterRef | ArgoExpr | readonly unknown[] | string): string {
+function listExpr(x: ListArg): string {
   if (x instanceof ArgoExpr) return x.expr;
-  if (isRef(x)) return `sprig.fromJson(${x.exprPath})`;
+  if (isRef(x) || x instanceof InputParameter) return `sprig.fromJson(${x.exprPath})`;
   return `sprig.fromJson(${JSON.stringify(typeof x === "string" ? x : JSON.stringify(x))})`;
 }
 
 /** The length of a list (a JSON list parameter or a literal list), computed by Argo. */
-export function argoLen(list: ParameterRef | ArgoExpr | readonly unknown[] | string): ArgoExpr {
+export function argoLen(list: ListArg): ArgoExpr {
   return new ArgoExpr(`len(${listExpr(list)})`);
 }
 
@@ -50,7 +52,7 @@ export interface ArgoSequence {
 
 /** Argo's withSequence: `count` numbers (or up to `end`) from `start`, formatted with printf `format`. */
 export function argoSequence(seq: ArgoSequence | IntArg): ArgoSequence {
-  const s: ArgoSequence = typeof seq === "object" && !(seq instanceof ArgoExpr) && !isRef(seq) ? seq : { count: seq };
+  const s: ArgoSequence = typeof seq === "object" && !(seq instanceof ArgoExpr) && !isRef(seq) && !(seq instanceof InputParameter) ? seq : { count: seq };
   if (s.count !== undefined && s.end !== undefined) throw new TypeError("argoSequence: give either count or end, not both");
   if (s.count === undefined && s.end === undefined) throw new TypeError("argoSequence: give count or end");
   return s;

@@ -10,14 +10,42 @@ export function archiveOf(mode: ArchiveMode | undefined): ArgoArtifact["archive"
   return undefined;
 }
 
+/**
+ * Inputs know their name once they are part of a template's inputs, so that they can be used as
+ * references inside it: in step arguments, in strings (`${inputs.parameters.x}`), in argoLen().
+ */
+abstract class BoundInput {
+  #name?: string;
+  abstract readonly io: "parameters" | "artifacts";
+  /** Set by the template that declares it. */
+  bindName(name: string): void {
+    this.#name = name;
+  }
+  get boundName(): string | undefined {
+    return this.#name;
+  }
+  /** expr-lang form: inputs.parameters['x']. */
+  get exprPath(): string {
+    return `inputs.${this.io}['${this.#name ?? "?"}']`;
+  }
+  toString(): string {
+    return this.#name === undefined ? `[unbound input ${this.io.slice(0, -1)}]` : `{{inputs.${this.io}.${this.#name}}}`;
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+}
+
 /** An input parameter of a template; `value` is its default, overridable by each step. */
-export class InputParameter<T = any> {
+export class InputParameter<T = any> extends BoundInput {
+  readonly io = "parameters" as const;
   declare readonly __type?: T;
   value?: T;
   description?: string;
   enum?: T[];
   type?: StandardSchemaV1;
   constructor(options: { value?: T; description?: string; enum?: T[]; type?: StandardSchemaV1<T> } = {}) {
+    super();
     Object.assign(this, options);
   }
   get hasDefault(): boolean {
@@ -33,7 +61,8 @@ export class InputParameter<T = any> {
 }
 
 /** An input artifact; `path` is where the script finds it (defaults are set by the template kind). */
-export class InputArtifact<T = any> {
+export class InputArtifact<T = any> extends BoundInput {
+  readonly io = "artifacts" as const;
   declare readonly __type?: T;
   path?: string;
   optional?: boolean;
@@ -42,6 +71,7 @@ export class InputArtifact<T = any> {
   shape?: ArtifactShape;
   description?: string;
   constructor(options: { path?: string; optional?: boolean; archive?: ArchiveMode; subPath?: string; shape?: ArtifactShape } = {}) {
+    super();
     Object.assign(this, options);
   }
   build(name: string, defaultPath?: string): ArgoArtifact {
@@ -154,6 +184,19 @@ export class OutputArtifact<T = any> {
     const e = this.fromExpression;
     return `${this.from ?? ""} ${e instanceof IfExpression ? e.text : (e ?? "")}`;
   }
+}
+
+/** A record of inputs that names each input put in it (also when added later, dflow style). */
+export function bindingRecord<R extends Record<string, InputParameter | InputArtifact>>(initial: R): R {
+  const rec = new Proxy({} as R, {
+    set(target, key, value) {
+      if (typeof key === "string" && (value instanceof InputParameter || value instanceof InputArtifact)) value.bindName(key);
+      (target as Record<string | symbol, unknown>)[key] = value;
+      return true;
+    },
+  });
+  Object.assign(rec, initial);
+  return rec;
 }
 
 export type InputParameters = Record<string, InputParameter>;

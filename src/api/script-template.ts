@@ -2,6 +2,7 @@ import type { Template as ArgoTemplate, EnvVar, ResourceRequirements } from "../
 import { ANNOTATION, DEFAULT_PYTHON_IMAGE, DEFAULT_SHELL_IMAGE, inputArtifactPath } from "../argo/dflow-conventions.ts";
 import { ValidationError } from "./errors.ts";
 import {
+  bindingRecord,
   InputArtifact,
   InputParameter,
   type InputArtifacts,
@@ -60,8 +61,8 @@ export class TemplateIO<IP, IA, OP, OA> {
   readonly outputs: { parameters: OP & OutputParameters; artifacts: OA & OutputArtifacts };
   constructor(opts: TemplateIOOptions<IP, IA, OP, OA>, where: string) {
     this.inputs = {
-      parameters: { ...(opts.inputs?.parameters ?? {}) } as IP & InputParameters,
-      artifacts: { ...(opts.inputs?.artifacts ?? {}) } as IA & InputArtifacts,
+      parameters: bindingRecord({ ...(opts.inputs?.parameters ?? {}) } as IP & InputParameters),
+      artifacts: bindingRecord({ ...(opts.inputs?.artifacts ?? {}) } as IA & InputArtifacts),
     };
     this.outputs = {
       parameters: { ...(opts.outputs?.parameters ?? {}) } as OP & OutputParameters,
