@@ -97,8 +97,12 @@ export class FunctionOPTemplate<I extends Sign = Sign, O extends Sign = Sign, SL
   }
 
   /** The parameter a looped step passes so that each child takes its slice. */
-  sliceArgument(): { name: string; value: string } | undefined {
-    return this.options.slices ? { name: SLICE_PARAMETER, value: this.options.slices.slices } : undefined;
+  sliceArgument(): { name: string; value: string; subPathOf?: string } | undefined {
+    const sl = this.options.slices;
+    if (!sl) return undefined;
+    // In subPath mode the loop is implied: one child per element of the first sliced input.
+    const first = sl.inputParameter[0];
+    return { name: SLICE_PARAMETER, value: sl.slices, ...(sl.subPath && first ? { subPathOf: first } : {}) };
   }
 
   build(ctx: BuildContext): ArgoTemplate {

@@ -1,7 +1,7 @@
 import type { Arguments, Artifact as ArgoArtifact, DAGTask, Parameter as ArgoParameter, Sequence, WorkflowStep } from "../argo/manifest.ts";
 import { KEY_PARAMETER } from "../argo/dflow-conventions.ts";
 import { encodeParam, checkSync } from "../op/codec.ts";
-import { ArgoExpr, type ArgoSequence, type IntArg } from "./argo-expr.ts";
+import { ArgoExpr, argoLen, argoRange, type ArgoSequence, type IntArg } from "./argo-expr.ts";
 import { ValidationError } from "./errors.ts";
 import { IfExpression } from "./if-expression.ts";
 import { InputArtifact, InputParameter } from "./io.ts";
@@ -237,12 +237,17 @@ export abstract class StepBase<T extends AnyTemplate = AnyTemplate, L extends Lo
       name,
       value: paramText(v, ctx, `${where} parameter "${name}"`),
     }));
-    const slice = (this.template as { sliceArgument?: () => { name: string; value: string } | undefined }).sliceArgument?.();
+    const slice = (this.template as { sliceArgument?: () => { name: string; value: string; subPathOf?: string } | undefined }).sliceArgument?.();
+    let impliedLoop: string | undefined;
     if (slice) {
       if (!this.isLoop) {
-        throw new ValidationError(`${where} uses the sliced OP template "${this.template.name}" but has no withParam/withSequence/withItems to fan out over`, this.name, "slices-loop");
+        const source = slice.subPathOf !== undefined ? this.parameters[slice.subPathOf] : undefined;
+        if (source === undefined) {
+          throw new ValidationError(`${where} uses the sliced OP template "${this.template.name}" but has no withParam/withSequence/withItems to fan out over`, this.name, "slices-loop");
+        }
+        impliedLoop = loopText(argoRange(argoLen(source as ParameterRef)), ctx, `${where} slices`);
       }
-      parameters.push(slice);
+      parameters.push({ name: slice.name, value: slice.value });
     }
     if (this.key !== undefined) {
       ctx.checkText(this.key, `${where} key`);
@@ -259,6 +264,7 @@ export abstract class StepBase<T extends AnyTemplate = AnyTemplate, L extends Lo
       s.when = this.when;
     }
     if (this.withParam !== undefined) s.withParam = loopText(this.withParam, ctx, `${where} withParam`);
+    else if (impliedLoop !== undefined) s.withParam = impliedLoop;
     if (this.withSequence) s.withSequence = sequence(this.withSequence, ctx, `${where} withSequence`);
     if (this.withItems) s.withItems = this.withItems.map((x) => x as never);
     const failed = this.continueOnFailed || this.continueOnNumSuccess !== undefined || this.continueOnSuccessRatio !== undefined;

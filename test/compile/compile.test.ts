@@ -146,3 +146,19 @@ describe("compile", () => {
     void z;
   });
 });
+
+describe("slices in subPath mode", () => {
+  it("implies the loop from the first sliced input", async () => {
+    const { FunctionOPTemplate, Slices } = await import("../../src/index.ts");
+    const { measure, makeFiles } = await import("../../examples/ops/files.ts");
+    const t = new FunctionOPTemplate(measure, { slices: new Slices({ subPath: true, inputParameter: ["name"], inputArtifact: ["file"] }) });
+    const files = new Step({ name: "files", template: makeFiles, parameters: { count: 2 } });
+    const wf = new Workflow({ name: "w" });
+    wf.add(files);
+    wf.add(new Step({ name: "m", template: t, parameters: { name: files.outputs.parameters.names }, artifacts: { file: files.outputs.artifacts.files } }));
+    const m = valid(wf);
+    const step = tpl(m, "w").steps![1]![0]!;
+    expect(step.withParam).toBe("{{=toJson(sprig.untilStep(0, len(sprig.fromJson(steps['files'].outputs.parameters['names'])), 1))}}");
+    expect(step.arguments!.parameters).toContainEqual({ name: "dflow_slice", value: "{{item}}" });
+  });
+});
