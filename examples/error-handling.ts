@@ -3,8 +3,8 @@
 import { FunctionOPTemplate, Step, Workflow } from "dflow-ts";
 import { flaky, sleepFor } from "./ops/math.ts";
 
-const retried = new FunctionOPTemplate(flaky, { retryOnTransientError: 2 });
-const slowAsTransient = new FunctionOPTemplate(sleepFor, { retryOnTransientError: 1, timeoutAsTransientError: true });
+const retried = new FunctionOPTemplate(flaky, { name: "flaky-retried", retryOnTransientError: 2 });
+const slowAsTransient = new FunctionOPTemplate(sleepFor, { name: "sleep-retried", retryOnTransientError: 1, timeoutAsTransientError: true });
 
 const wf = new Workflow({ name: "error-handling" });
 wf.add([

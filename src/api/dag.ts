@@ -5,6 +5,7 @@ import { IfExpression } from "./if-expression.ts";
 import { isRef, referencedNames } from "./refs.ts";
 import type { StepBase, Task } from "./step.ts";
 import type { BuildContext } from "./template.ts";
+import { addDagChecks, needsSuccessCheck } from "../compile/success-check.ts";
 
 /** A template made of tasks and their dependencies, explicit or inferred from the inputs they use. */
 export class DAG<IP = {}, IA = {}, OP = {}, OA = {}> extends ContainerTemplate<IP, IA, OP, OA> {
@@ -61,7 +62,10 @@ export class DAG<IP = {}, IA = {}, OP = {}, OA = {}> extends ContainerTemplate<I
     const deps = new Map(this.tasks.map((t) => [t.name, this.dependenciesOf(t)]));
     this.checkAcyclic(deps);
     const all = new Set<StepBase<any, any>>(this.tasks);
-    const tasks = this.tasks.map((t) => t.build(this.stepContext(ctx, all, "tasks", t), deps.get(t.name)!));
+    const tasks = addDagChecks(
+      this.tasks.map((t) => t.build(this.stepContext(ctx, all, "tasks", t), deps.get(t.name)!)),
+      new Map(this.tasks.filter(needsSuccessCheck).map((t) => [t.name, t])),
+    );
     return {
       name: this.name,
       ...this.common(),

@@ -267,7 +267,8 @@ export abstract class StepBase<T extends AnyTemplate = AnyTemplate, L extends Lo
     else if (impliedLoop !== undefined) s.withParam = impliedLoop;
     if (this.withSequence) s.withSequence = sequence(this.withSequence, ctx, `${where} withSequence`);
     if (this.withItems) s.withItems = this.withItems.map((x) => x as never);
-    const failed = this.continueOnFailed || this.continueOnNumSuccess !== undefined || this.continueOnSuccessRatio !== undefined;
+    // continueOnNumSuccess/Ratio: the wrapper template absorbs failures, a check step follows.
+    const failed = this.continueOnFailed;
     if (failed || this.continueOnError) s.continueOn = { ...(failed ? { failed: true } : {}), ...(this.continueOnError ? { error: true } : {}) };
     return s;
   }

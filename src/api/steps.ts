@@ -3,6 +3,7 @@ import { ContainerTemplate, type ContainerTemplateOptions } from "./container.ts
 import { ValidationError } from "./errors.ts";
 import type { Step, StepBase } from "./step.ts";
 import type { BuildContext } from "./template.ts";
+import { CHECK_TEMPLATE, checkArguments, checkStepName, needsSuccessCheck } from "../compile/success-check.ts";
 
 /**
  * A template made of steps: an array of groups, groups run one after another, the steps of a
@@ -40,11 +41,14 @@ export class Steps<IP = {}, IA = {}, OP = {}, OA = {}> extends ContainerTemplate
   build(ctx: BuildContext): ArgoTemplate {
     if (this.groups.length === 0) throw new ValidationError(`${this.where()} has no steps`, this.name, "empty");
     const before = new Set<StepBase<any, any>>();
-    const groups = this.groups.map((group) => {
+    const groups = this.groups.flatMap((group) => {
       const sctx = this.stepContext(ctx, before, "steps");
       const built = group.map((s) => s.build(sctx));
       for (const s of group) before.add(s);
-      return built;
+      const checks = group
+        .filter(needsSuccessCheck)
+        .map((s) => ({ name: checkStepName(s.name), template: CHECK_TEMPLATE, arguments: checkArguments(s, `steps.${s.name}`) }));
+      return checks.length ? [built, checks] : [built];
     });
     return {
       name: this.name,

@@ -4,6 +4,8 @@ import { ValidationError } from "../api/errors.ts";
 import type { Executor } from "../api/executor.ts";
 import type { StepBase } from "../api/step.ts";
 import type { AnyTemplate, BuildContext } from "../api/template.ts";
+import { toTemplateName } from "../api/names.ts";
+import { CHECK_TEMPLATE, checkTemplate, needsSuccessCheck, successWrapper } from "./success-check.ts";
 
 export interface CompileOptions {
   /** Function-OP bundles inline (default) or omitted (golden files, quick checks). */
@@ -36,6 +38,27 @@ export function compileWorkflow(parts: WorkflowParts, options: CompileOptions = 
   const built = new Map<string, ArgoTemplate>();
   const keyed = new Set<string>();
   const variants = new Map<string, () => ArgoTemplate>();
+
+  const buildOnce = (t: AnyTemplate): ArgoTemplate => {
+    const n = ctx.nameOf(t);
+    let b = built.get(n);
+    if (!b) {
+      b = { ...t.build(ctx), name: n };
+      built.set(n, b);
+    }
+    return b;
+  };
+
+  const resolve = (name: string): ArgoTemplate => {
+    let t = built.get(name);
+    if (!t) {
+      const make = variants.get(name);
+      if (!make) throw new Error(`internal: no template ${name}`);
+      t = make();
+      built.set(name, t);
+    }
+    return t;
+  };
 
   const ctx: BuildContext = {
     bundle: options.bundle ?? "inline",
@@ -70,22 +93,23 @@ export function compileWorkflow(parts: WorkflowParts, options: CompileOptions = 
         }
       }
       if (s.key !== undefined) keyed.add(name);
+      if (needsSuccessCheck(s)) {
+        if (!s.isLoop) {
+          throw new ValidationError(`step "${s.name}": continueOnNumSuccess/continueOnSuccessRatio apply to parallel steps (withParam, withSequence or withItems)`, s.name, "success-check");
+        }
+        const inner = name;
+        const wrapper = toTemplateName(`${inner}-${s.name}-checked`);
+        variants.set(wrapper, () => successWrapper(wrapper, resolve(inner), s.name, Object.keys(s.artifacts)));
+        variants.set(CHECK_TEMPLATE, checkTemplate);
+        keyed.add(inner);
+        return wrapper;
+      }
       return name;
     },
   };
 
-  const buildOnce = (t: AnyTemplate): ArgoTemplate => {
-    const n = ctx.nameOf(t);
-    let b = built.get(n);
-    if (!b) {
-      b = { ...t.build(ctx), name: n };
-      built.set(n, b);
-    }
-    return b;
-  };
-
   for (const t of names.keys()) buildOnce(t);
-  for (const [name, make] of variants) built.set(name, make());
+  for (const name of variants.keys()) resolve(name);
   for (const name of keyed) addKeyParameter(built.get(name)!);
 
   const spec: ArgoWorkflow["spec"] = {

@@ -162,3 +162,40 @@ describe("slices in subPath mode", () => {
     expect(step.arguments!.parameters).toContainEqual({ name: "dflow_slice", value: "{{item}}" });
   });
 });
+
+describe("continueOnNumSuccess / continueOnSuccessRatio", () => {
+  it("wraps the looped template, reports a tag per child and checks the count after the loop", async () => {
+    const { flaky } = await import("../../examples/ops/math.ts");
+    const dag = new DAG({ name: "d" });
+    const fan = new Task({ name: "fan", template: flaky, parameters: { fail: "{{item}}" }, withItems: ["never", "fatal"], continueOnSuccessRatio: 0.5 });
+    const after = new Task({ name: "after", template: flaky, parameters: { fail: "never" }, dependencies: [fan] });
+    dag.add([fan, after]);
+    const m = valid(new Workflow({ name: "w", dag }));
+    const tasks = tpl(m, "d").dag!.tasks;
+    expect(tasks.map((t) => [t.name, t.template, t.dependencies])).toEqual([
+      ["fan", "flaky-fan-checked", undefined],
+      ["fan-success-check", "dflow-check-success", ["fan"]],
+      ["after", "flaky", ["fan", "fan-success-check"]],
+    ]);
+    const wrapper = tpl(m, "flaky-fan-checked");
+    expect(wrapper.steps![0]![0]).toMatchObject({ name: "fan", template: "flaky", continueOn: { failed: true } });
+    expect(wrapper.outputs!.parameters!.find((p) => p.name === "dflow_success_tag")!.valueFrom!.expression).toBe("steps['fan'].status == 'Succeeded' ? '1' : '0'");
+    expect(() => new Workflow({ name: "w2" }).add(new Step({ name: "one", template: flaky, parameters: { fail: "never" }, continueOnNumSuccess: 1 })).compile()).toThrow(/apply to parallel steps/);
+  });
+
+  it("the check script passes and fails on the right counts", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { checkTemplate } = await import("../../src/compile/success-check.ts");
+    const src = checkTemplate().script!.source;
+    const run = (tags: string, mode: string, threshold: string) => {
+      const s = src.replaceAll("{{inputs.parameters.tags}}", tags).replaceAll("{{inputs.parameters.mode}}", mode).replaceAll("{{inputs.parameters.threshold}}", threshold);
+      return spawnSync("sh", ["-c", s], { encoding: "utf8" });
+    };
+    expect(run('["1","1","0","1"]', "ratio", "0.7").status).toBe(0);
+    expect(run('["1","0","0","1"]', "ratio", "0.7").status).toBe(1);
+    expect(run("[1,0,1,1]", "count", "3").status).toBe(0);
+    const low = run('["1","0","0","0"]', "count", "3");
+    expect(low.status).toBe(1);
+    expect(low.stdout).toBe("1 of 4 parallel steps succeeded (count 3 needed)\n");
+  });
+});
