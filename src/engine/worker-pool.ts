@@ -216,11 +216,8 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    const exits = [...this.all].map((w) => new Promise<void>((resolve) => (w.dead ? resolve() : w.child.once("exit", () => resolve()))));
-    for (const w of this.all) {
-      if (w.child.connected) w.child.disconnect();
-      w.kill();
-    }
+    const exits = [...this.all].map((w) => new Promise<void>((resolve) => (w.child.exitCode !== null || w.child.signalCode !== null ? resolve() : w.child.once("close", () => resolve()))));
+    for (const w of this.all) w.kill();
     await Promise.all(exits);
   }
 }
