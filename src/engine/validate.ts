@@ -21,6 +21,7 @@ export function validateWorkflow(wf: Workflow): void {
     if (!name) throw new ValidationError(where, "names no template");
     if (!templates.has(name)) throw new ValidationError(where, `template "${name}" not found`);
   };
+  if (!wf.spec.entrypoint) throw new ValidationError("spec.entrypoint", "is required");
   need(wf.spec.entrypoint, "spec.entrypoint");
   if (wf.spec.onExit) need(wf.spec.onExit, "spec.onExit");
   for (const p of wf.spec.arguments?.parameters ?? [])
