@@ -212,7 +212,8 @@ export function execute(prog: Program, text: readonly number[], start: number, b
   generation++;
   for (let pos = start; ; pos++) {
     if (matched === undefined) add(clist, 0, fresh(), pos);
-    if (clist.length === 0) break;
+    // No live thread: done once a match is known; otherwise try the next start position.
+    if (clist.length === 0 && (matched !== undefined || pos >= text.length)) break;
     const cp = pos < text.length ? text[pos]! : -1;
     generation++;
     const nlist: Thread[] = [];
