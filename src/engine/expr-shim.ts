@@ -1,7 +1,9 @@
-// TEMPORARY stand-in for ./expr/index.ts (being written concurrently). Delete when it lands.
-export class ExpressionError extends Error {
-  constructor(message: string, readonly expression: string, readonly position?: number) { super(message); }
-}
+// TEMPORARY stand-in for ./expr/index.ts until it lands: the evaluators are already the real ones;
+// only {{…}} rendering, placeholder scanning and var expansion are minimal versions. Delete then.
+import { ExpressionError } from "./expr/errors.ts";
+import { evaluateExpr } from "./expr/expr-lang.ts";
+export { ExpressionError, evaluateExpr };
+export { evaluateWhen } from "./expr/govaluate.ts";
 export function findPlaceholders(text: string): { expr: boolean; name: string; start: number; end: number }[] {
   const out: { expr: boolean; name: string; start: number; end: number }[] = [];
   const re = /\{\{(=?)\s*([\s\S]*?)\s*\}\}/g;
@@ -18,25 +20,6 @@ export function expandVars(vars: Readonly<Record<string, string>>): Record<strin
     if (typeof o[last] !== "object") o[last] = v;
   }
   return root;
-}
-export function evaluateExpr(expression: string, env: Record<string, unknown>): unknown {
-  const js = expression.replace(/\bmatches\s+('[^']*'|"[^"]*")/g, (_m, r) => `.match(new RegExp(${r})) != null`);
-  const helpers = {
-    asInt: (x: unknown) => parseInt(String(x), 10), asFloat: (x: unknown) => parseFloat(String(x)),
-    toJson: (x: unknown) => JSON.stringify(x),
-    jsonpath: (s: string, p: string) => { let v: any = JSON.parse(s); for (const k of p.replace(/^\$\.?/, "").split(".").filter(Boolean)) v = v?.[k]; return v; },
-  };
-  try {
-    // eslint-disable-next-line no-new-func
-    return new Function("env", "h", `with (h) { with (env) { return (${js}); } }`)(env, helpers);
-  } catch (e) { throw new ExpressionError(String(e), expression); }
-}
-export function evaluateWhen(expression: string): boolean {
-  const js = expression
-    .replace(/([^\s()=!<>&|]+)\s*=~\s*([^\s()&|]+)/g, (_m, a, b) => `(${JSON.stringify(a)}.match(new RegExp(${JSON.stringify(b)})) != null)`)
-    .replace(/(^|[\s(])([A-Za-z_][\w.-]*)(?=$|[\s)])/g, (m, p, w) => (w === "true" || w === "false" ? m : `${p}${JSON.stringify(w)}`));
-  try { return Boolean(new Function(`return (${js.replace(/(?<![=!<>])==(?!=)/g, "===").replace(/!=(?!=)/g, "!==")});`)()); }
-  catch (e) { throw new ExpressionError(`cannot evaluate "${expression}": ${String(e)}`, expression); }
 }
 export function renderTemplate(text: string, vars: Readonly<Record<string, string>>, options?: { onMissing?: "error" | "keep" }): string {
   let out = "";
