@@ -26,7 +26,7 @@ export interface SaveOptions extends PackOptions {
 export async function saveArtifact(client: StorageClient, localPath: string, key: string, options: SaveOptions = {}): Promise<void> {
   checkKey(key);
   const src = resolve(localPath);
-  if ((options.archive ?? "tar") === "tar") {
+  if (options.archive === undefined || options.archive === "tar") {
     const tgz = tempPathFor(src);
     try {
       const { md5 } = await packArchive(src, tgz, options);
