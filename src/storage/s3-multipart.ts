@@ -19,14 +19,16 @@ export interface MultipartTarget {
   bucket: string;
   key: string;
   metadata: Record<string, string>;
-  /** Whole-file hex md5, for error messages. */
+  /** Whole-file hex md5: checked against the bytes sent before the upload is completed. */
   md5?: string;
 }
 
 /**
  * Multipart upload of a file: parts are read at their offsets into one reusable buffer per worker
  * (memory: concurrency × partSize), each sent with its Content-MD5 so the store rejects a corrupt
- * part, and the final ETag is checked against md5(part md5s)-N. Any error or abort aborts the
+ * part, and the final ETag is checked against md5(part md5s)-N. Reads happen in order so the
+ * whole-file md5 of what was sent is known before completing, and checked against `t.md5` (the
+ * value stored in the metadata): a file changed since it was hashed is never completed. Any error or abort aborts the
  * upload on the store, so no object and no orphaned parts remain.
  */
 export async function uploadMultipart(
@@ -47,6 +49,8 @@ export async function uploadMultipart(
   const failed = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, failed.signal]) : failed.signal;
   let next = 0;
+  const whole = createHash("md5");
+  let reading: Promise<void> = Promise.resolve();
   const worker = async () => {
     const buf = Buffer.allocUnsafe(Math.min(o.partSize, size));
     while (next < count) {
@@ -54,9 +58,14 @@ export async function uploadMultipart(
       const i = next++;
       const start = i * o.partSize;
       const len = Math.min(o.partSize, size - start);
-      const { bytesRead } = await file.read(buf, 0, len, start);
-      if (bytesRead !== len) throw new Error(`${path} changed size during upload`);
       const body = buf.subarray(0, len);
+      const read = reading.then(async () => {
+        const { bytesRead } = await file.read(buf, 0, len, start);
+        if (bytesRead !== len) throw new Error(`${path} changed size during upload`);
+        whole.update(body);
+      });
+      reading = read.catch(() => undefined);
+      await read;
       const digest = createHash("md5").update(body).digest();
       try {
         const out = await t.s3.send(
@@ -85,6 +94,8 @@ export async function uploadMultipart(
     const results = await Promise.allSettled(workers);
     const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (rejected) throw o.signal?.aborted ? o.signal.reason : rejected.reason;
+    const sent = whole.digest("hex");
+    if (t.md5 && sent !== t.md5) throw new ChecksumError(t.key, t.md5, sent);
     const done = await t.s3.send(
       new CompleteMultipartUploadCommand({ Bucket: t.bucket, Key: t.key, UploadId, MultipartUpload: { Parts: parts } }),
       { abortSignal: o.signal },
