@@ -55,7 +55,7 @@ export function stepRecords(wf: ServerWorkflow, options: RecordOptions = {}): St
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const parents = treeParents(nodes, byId);
   const kids = new Map<string, string[]>();
-  for (const n of nodes) {
+  for (const n of [...nodes].sort(byStart)) {
     const p = parents.get(n.id);
     if (p !== undefined) kids.set(p, [...(kids.get(p) ?? []), n.id]);
   }
@@ -106,6 +106,11 @@ function treeParents(nodes: ServerNodeStatus[], byId: Map<string, ServerNodeStat
   return parents;
 }
 
+/** Children in the order they started (as the local engine creates them), unstarted ones last. */
+function byStart(a: ServerNodeStatus, b: ServerNodeStatus): number {
+  return (str(a.startedAt) ?? "\uffff").localeCompare(str(b.startedAt) ?? "\uffff") || a.name.localeCompare(b.name);
+}
+
 /** "wf[0]" is a prefix of "wf[0].a" and "wf.t" of "wf.t(0:x)", but "wf.t" is not one of "wf.t2". */
 function isNamePrefix(prefix: string, name: string): boolean {
   return name.length > prefix.length && name.startsWith(prefix) && ".[(".includes(name[prefix.length]!);
@@ -119,13 +124,11 @@ function treeOrder(
 ): ServerNodeStatus[] {
   const out: ServerNodeStatus[] = [];
   const seen = new Set<string>();
-  const byStart = (a: ServerNodeStatus, b: ServerNodeStatus) => (str(a.startedAt) ?? "\uffff").localeCompare(str(b.startedAt) ?? "\uffff") || a.name.localeCompare(b.name);
   const visit = (n: ServerNodeStatus) => {
     if (seen.has(n.id)) return;
     seen.add(n.id);
     out.push(n);
-    const children = (kids.get(n.id) ?? []).map((id) => byId.get(id)!);
-    for (const c of children.sort(byStart)) visit(c);
+    for (const c of kids.get(n.id) ?? []) visit(byId.get(c)!);
   };
   for (const root of nodes.filter((n) => !parents.has(n.id)).sort(byStart)) visit(root);
   for (const n of nodes) visit(n);

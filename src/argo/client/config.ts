@@ -71,7 +71,7 @@ export function resolveArgoConfig(options: ArgoClientOptions = {}): ArgoClientCo
 
 /** "Bearer abc", "bearer abc" and "abc" all mean the token "abc". */
 export function normalizeToken(token: string | undefined): string | undefined {
-  const t = token?.trim().replace(/^bearer\s+/i, "").trim();
+  const t = token?.trim().replace(/^bearer(\s+|$)/i, "").trim();
   return t ? t : undefined;
 }
 
