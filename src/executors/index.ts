@@ -1,0 +1,3 @@
+// Executors: run steps elsewhere than the engine's own processes (dflow §3.1.14–3.1.15).
+export { DispatcherExecutor, DISPATCH_ANNOTATION } from "./dispatcher.ts";
+export type { DispatcherOptions, MachineOptions, Resources, SchedulerKind, TaskOptions } from "./options.ts";
