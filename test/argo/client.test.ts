@@ -3,20 +3,10 @@
 // violation; each test ends by asserting there were none. No Kubernetes or Argo runs here.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ArgoApiError, ArgoClient, type ServerWorkflow } from "../../src/argo/client/index.ts";
-import type { Workflow } from "../../src/argo/manifest.ts";
 import { startArgoStub, type ArgoStub } from "../helpers/argo-stub.ts";
 import { hasShared, SHARED_MISSING } from "../helpers/shared.ts";
+import { hello } from "./fixtures/hello.ts";
 import { hasOpenssl } from "./stub/tls.ts";
-
-export const hello: Workflow = {
-  apiVersion: "argoproj.io/v1alpha1",
-  kind: "Workflow",
-  metadata: { generateName: "hello-", labels: { app: "dflow-test" } },
-  spec: {
-    entrypoint: "main",
-    templates: [{ name: "main", container: { image: "alpine:3.20", command: ["echo", "hi"], resources: { limits: { cpu: 1, memory: "64Mi" } } } }],
-  },
-};
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -24,10 +24,11 @@ function stepChanges(old: StepRecord | undefined, s: StepRecord): StepChange[] {
   const out: StepChange[] = [];
   if (!old) out.push("created");
   const leftPending = s.phase !== "Pending" && (old === undefined || old.phase === "Pending");
-  // A node born final without a start time (a skipped step) never started.
-  if (leftPending && !(FINAL.has(s.phase) && s.startedAt === undefined)) out.push("started");
+  // Skipped and omitted steps never start (the local engine reports them created, then finished).
+  const started = leftPending && s.phase !== "Skipped" && s.phase !== "Omitted";
+  if (started) out.push("started");
   if (FINAL.has(s.phase)) {
     if (!old || !FINAL.has(old.phase)) out.push("finished");
-  } else if (old && (old.progress !== s.progress || old.message !== s.message)) out.push("progress");
+  } else if (!started && old && (old.progress !== s.progress || old.message !== s.message)) out.push("progress");
   return out;
 }
