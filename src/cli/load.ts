@@ -5,8 +5,8 @@ import { DflowError } from "../api/errors.ts";
 import { Workflow } from "../api/workflow.ts";
 
 /**
- * Imports a user module and returns the workflows it exports. Submitting is the module's own
- * business (`dflow run`); `dflow compile` sets DFLOW_COMPILE_ONLY so that `submit()` is skipped.
+ * Imports a user module and returns the workflows it exports. A module that also submits
+ * its workflow at top level does not run it twice: DFLOW_COMPILE_ONLY makes `submit()` a no-op.
  */
 export async function loadWorkflows(file: string, exportName?: string): Promise<Workflow<any>[]> {
   const abs = path.resolve(file);

@@ -8,8 +8,11 @@
 // rewritten in command, args, env values and script source, as dflow's debug mode does. The process
 // runs with cwd = workdir (or its mapped workingDir), so relative writes such as `open("result.txt")`
 // land where a container whose cwd is "/" would put `/result.txt`. TMPDIR points at workdir/tmp.
-// Rewriting was chosen over a private mount namespace because it works unprivileged on any host;
-// its limit is that undeclared absolute paths are shared with the host.
+// Rewriting was chosen over a private mount namespace because it works unprivileged on any host.
+// A container's whole filesystem is private, so the top-level directory of each declared path
+// (e.g. /tmp for /tmp/out/foo.txt) is taken as private too and rewritten wherever it appears
+// (`mkdir -p /tmp/out` then works) — except the host's system directories, whose tools the step
+// uses (the image is ignored). Other undeclared absolute paths are shared with the host.
 //
 // Function OPs (annotation dflow-ts/op-kind: function) resolve their IO_ROOT (/tmp) paths under
 // env DFLOW_IO_ROOT, which the engine sets to the step directory: nothing is rewritten and the
@@ -27,9 +30,14 @@ export interface PathMap {
 
 const PATH_CHAR = "A-Za-z0-9_.\\-";
 
+/** Top-level directories that stay the host's: the step runs the host's tools from them. */
+const HOST_DIRS = new Set(["bin", "sbin", "usr", "lib", "lib32", "lib64", "libx32", "etc", "dev", "proc", "sys", "run", "var", "opt", "home", "root", "boot", "snap", "nix", "srv", "media"]);
+
 export function containerPathMap(workdir: string, declared: readonly string[]): PathMap {
   const hostPath = (p: string) => join(workdir, posix.normalize("/" + p));
-  const roots = [...new Set(declared.filter((p) => p.startsWith("/")).map((p) => posix.normalize(p).replace(/\/+$/, "")))]
+  const absolute = declared.filter((p) => p.startsWith("/")).map((p) => posix.normalize(p).replace(/\/+$/, ""));
+  const privateTops = absolute.map((p) => `/${p.split("/")[1] ?? ""}`).filter((top) => top !== "/" && !HOST_DIRS.has(top.slice(1)));
+  const roots = [...new Set([...absolute, ...privateTops])]
     .filter((p) => p !== "")
     .sort((a, b) => b.length - a.length);
   if (roots.length === 0) return { hostPath, rewrite: (t) => t };

@@ -125,8 +125,26 @@ export function aggregateScope(prefix: string, group: { id: string; phase: NodeP
   }
   vars[`${prefix}.outputs.parameters`] = JSON.stringify(paramMaps);
   vars[`${prefix}.outputs.result`] = JSON.stringify(results);
-  for (const [n, list] of byName) vars[`${prefix}.outputs.parameters.${n}`] = JSON.stringify(list);
+  for (const [n, list] of byName) vars[`${prefix}.outputs.parameters.${n}`] = aggregatedJsonValueList(list);
   return vars;
+}
+
+/**
+ * Argo's aggregatedJSONValueList: when every value is a JSON object or array, the list embeds
+ * them natively; otherwise (any scalar) it is a list of the values as strings: ["1","4"].
+ */
+export function aggregatedJsonValueList(values: readonly string[]): string {
+  const parsed: unknown[] = [];
+  for (const v of values) {
+    try {
+      const x: unknown = JSON.parse(v);
+      if (x === null || typeof x !== "object") return JSON.stringify(values);
+      parsed.push(x);
+    } catch {
+      return JSON.stringify(values);
+    }
+  }
+  return JSON.stringify(parsed);
 }
 
 function jsonObjectOrString(text: string): unknown {

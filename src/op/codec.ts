@@ -46,5 +46,19 @@ export async function decodeParam(schema: StandardSchemaV1, raw: string): Promis
   } catch {
     return asText;
   }
-  return check(schema, parsed);
+  const asJson = await check(schema, parsed);
+  if (asJson.ok || !Array.isArray(parsed) || !parsed.some((x) => typeof x === "string")) return asJson;
+  // Argo aggregates the outputs of a loop as a list of strings when they are scalars
+  // (["1","4"]): read each element as the JSON it was written as.
+  const elements = parsed.map((x) => (typeof x === "string" ? jsonOrText(x) : x));
+  const asElements = await check(schema, elements);
+  return asElements.ok ? asElements : asJson;
+}
+
+function jsonOrText(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
 }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { WorkflowError } from "../../engine/index.ts";
+import { loadWorkflows } from "../load.ts";
 import { loadManifestFile, runManifestWithProgress } from "../run-manifest.ts";
 
 export { runManifestWithProgress } from "../run-manifest.ts";
@@ -24,17 +25,27 @@ export function positiveNumber(what: string) {
   };
 }
 
+/** The manifest of the workflow a module exports (the same compile as `dflow compile`). */
+async function compileModule(file: string, exportName?: string) {
+  const workflows = await loadWorkflows(file, exportName);
+  if (workflows.length > 1) {
+    throw new WorkflowError(`${file} exports ${workflows.length} workflows: choose one with -e <export>`);
+  }
+  return workflows[0]!.compile();
+}
+
 export function runCommand(program: Command): void {
   program
     .command("run")
-    .description("run an Argo Workflow manifest (YAML or JSON) on this machine with the local engine")
-    .argument("<file>", "workflow manifest (.yaml, .yml or .json)")
+    .description("run a workflow on this machine with the local engine: a .ts/.js module that exports a Workflow, or an Argo manifest (.yaml/.json)")
+    .argument("<file>", "a workflow module (.ts, .js) or manifest (.yaml, .yml, .json)")
+    .option("-e, --export <name>", "which exported workflow, when a module has several")
     .option("--root <dir>", "record root", "dflow-runs")
     .option("--parallelism <n>", "maximum number of steps running at once", positiveNumber("--parallelism"))
     .option("--timeout <seconds>", "whole-workflow deadline; then running steps are killed", positiveNumber("--timeout"))
     .option("-p, --parameter <name=value>", "workflow parameter (repeatable)", collect, [] as string[])
-    .action(async (file: string, opts: { root: string; parallelism?: number; timeout?: number; parameter: string[] }) => {
-      const manifest = loadManifestFile(file);
+    .action(async (file: string, opts: { root: string; parallelism?: number; timeout?: number; parameter: string[]; export?: string }) => {
+      const manifest = /\.(c|m)?[jt]sx?$/.test(file) ? await compileModule(file, opts.export) : loadManifestFile(file);
       const result = await runManifestWithProgress(manifest, {
         root: opts.root,
         ...(opts.parallelism ? { parallelism: Math.floor(opts.parallelism) } : {}),
