@@ -157,9 +157,9 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     if (typeof v === "number") return v;
     throw new Fault(`invalid operation: float(${goTypeName(v)})`);
   },
-  string(args) {
+  string(args, budget) {
     arity("string", args, 1);
-    return formatV(args[0]!);
+    return formatV(args[0]!, budget);
   },
   trim(args) {
     arity("trim", args, 1, 2);
@@ -184,22 +184,24 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
   },
   split(args, budget) {
     arity("split", args, 2, 3);
-    const out = gostr.splitN(str("split", args[0]), str("split", args[1]), args.length === 3 ? int("split", args[2]) : -1);
-    budget.alloc(out.length, "array");
-    return out;
+    const [s, sep] = [str("split", args[0]), str("split", args[1])];
+    const n = args.length === 3 ? int("split", args[2]) : -1;
+    budget.elements(n < 0 ? gostr.count(s, sep) + 1 : Math.min(n, gostr.count(s, sep) + 1), "array");
+    return gostr.splitN(s, sep, n);
   },
   splitAfter(args, budget) {
     arity("splitAfter", args, 2, 3);
-    const out = gostr.splitN(str("splitAfter", args[0]), str("splitAfter", args[1]), args.length === 3 ? int("splitAfter", args[2]) : -1, true);
-    budget.alloc(out.length, "array");
-    return out;
+    const [s, sep] = [str("splitAfter", args[0]), str("splitAfter", args[1])];
+    const n = args.length === 3 ? int("splitAfter", args[2]) : -1;
+    budget.elements(n < 0 ? gostr.count(s, sep) + 1 : Math.min(n, gostr.count(s, sep) + 1), "array");
+    return gostr.splitN(s, sep, n, true);
   },
   replace(args, budget) {
     arity("replace", args, 3, 4);
     const s = str("replace", args[0]);
     const old = str("replace", args[1]);
     const repl = str("replace", args[2]);
-    budget.alloc((gostr.count(s, old) + 1) * (repl.length + 1) + s.length, "string");
+    budget.string(gostr.count(s, old) * repl.length + s.length);
     return gostr.replace(s, old, repl, args.length === 4 ? int("replace", args[3]) : -1);
   },
   repeat(args, budget) {
@@ -208,7 +210,7 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     const n = int("repeat", args[1]);
     if (n < 0) throw new Fault(`invalid argument for repeat (expected positive integer, got ${n})`);
     if (n > 1e6) throw new Fault("memory budget exceeded");
-    budget.alloc(s.length * n, "string");
+    budget.string(s.length * n);
     return s.repeat(n);
   },
   join(args, budget) {
@@ -218,7 +220,7 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
       return e;
     });
     const glue = args.length === 2 ? str("join", args[1]) : "";
-    budget.alloc(parts.reduce((n, p) => n + p.length + glue.length, 0), "string");
+    budget.string(parts.reduce((n, p) => n + p.length + glue.length, 0));
     return parts.join(glue);
   },
   indexOf(args) {
@@ -331,7 +333,7 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     const out: Value[] = [];
     for (const a of args) {
       if (!Array.isArray(a)) throw new Fault(`cannot concat ${goTypeName(a)}`);
-      budget.alloc(out.length + a.length, "array");
+      budget.elements(out.length + a.length, "array");
       out.push(...a);
     }
     return out;

@@ -83,7 +83,7 @@ export class Interpreter {
         return this.eval(c ? node.then : node.otherwise, scope);
       }
       case "array": {
-        this.budget.alloc(node.items.length, "array");
+        this.budget.elements(node.items.length, "array");
         return node.items.map((n) => this.eval(n, scope));
       }
       case "map": {
@@ -194,6 +194,9 @@ export class Interpreter {
     }
     const l = this.eval(node.left, scope);
     const r = this.eval(node.right, scope);
+    // Comparing or searching collections costs time proportional to their size.
+    if (Array.isArray(r)) this.budget.tick(r.length);
+    if (Array.isArray(l)) this.budget.tick(l.length);
     switch (op) {
       case "==":
         return equal(l, r);
@@ -228,7 +231,7 @@ export class Interpreter {
         }
         const n = r - l + 1n;
         if (n <= 0n) return [];
-        this.budget.alloc(Number(n), "range");
+        this.budget.elements(Number(n), "range");
         const out: Value[] = [];
         for (let i = l; i <= r; i++) out.push(i);
         return out;

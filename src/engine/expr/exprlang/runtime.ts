@@ -48,7 +48,7 @@ export function arithmetic(op: string, a: Value, b: Value, budget: Budget): Valu
   switch (op) {
     case "+":
       if (typeof a === "string" && typeof b === "string") {
-        budget.alloc(a.length + b.length, "string");
+        budget.string(a.length + b.length);
         return a + b;
       }
       if (ints) return wrapInt64(a + b);

@@ -1,9 +1,11 @@
 /** fmt's %v for the values expressions produce (Go's fmt.Sprint). */
+import type { Budget } from "../budget.ts";
 import { GoFunction, type MapKey, type Value } from "../values.ts";
 import { formatFloatG } from "./strconv.ts";
 import { compareStrings } from "./utf8.ts";
 
-export function formatV(v: Value): string {
+export function formatV(v: Value, budget?: Budget): string {
+  budget?.tick();
   if (v === null) return "<nil>";
   switch (typeof v) {
     case "boolean":
@@ -15,10 +17,10 @@ export function formatV(v: Value): string {
     case "string":
       return v;
   }
-  if (Array.isArray(v)) return `[${v.map(formatV).join(" ")}]`;
+  if (Array.isArray(v)) return `[${v.map((e) => formatV(e, budget)).join(" ")}]`;
   if (v instanceof GoFunction) return `func(${v.name})`;
   const keys = sortedKeys([...v.keys()]);
-  return `map[${keys.map((k) => `${formatV(k)}:${formatV(v.get(k)!)}`).join(" ")}]`;
+  return `map[${keys.map((k) => `${formatV(k)}:${formatV(v.get(k)!, budget)}`).join(" ")}]`;
 }
 
 function keyRank(k: MapKey): number {

@@ -80,7 +80,7 @@ export class GoRegexp {
       if (!m) break;
       out += subj.chars.slice(lastEnd, m[0]!).join("");
       if (m[1]! > lastEnd || m[0] === 0) out += literal ? repl : this.expand(repl, subj, m);
-      budget.alloc(out.length, "string");
+      budget.string(out.length);
       lastEnd = m[1]!;
       search = search + 1 > m[1]! ? search + 1 : m[1]!;
     }

@@ -7,7 +7,7 @@ import { define, defineVariadic, empty, kindOf, list, strval } from "./define.ts
 
 /** sprig's strslice: nil elements are dropped, others formatted with strval. */
 export function strslice(v: Value): string[] {
-  if (Array.isArray(v)) return v.filter((e) => e !== null).map(strval);
+  if (Array.isArray(v)) return v.filter((e) => e !== null).map((e) => strval(e));
   return v === null ? [] : [strval(v)];
 }
 
@@ -86,7 +86,7 @@ export function collectionFunctions(): Record<string, GoFunction> {
     toStrings: define("toStrings", ["any"], ([v]) => strslice(v)),
     join: define("join", ["string", "any"], ([sep, v], budget) => {
       const parts = strslice(v);
-      budget.alloc(parts.reduce((n, p) => n + p.length + sep.length, 0), "string");
+      budget.string(parts.reduce((n, p) => n + p.length + sep.length, 0));
       return parts.join(sep);
     }),
     sortAlpha: define("sortAlpha", ["any"], ([v]) => (Array.isArray(v) ? strslice(v).sort(compareStrings) : [strval(v)])),
@@ -96,7 +96,7 @@ export function collectionFunctions(): Record<string, GoFunction> {
       const out: Value[] = [];
       for (const l of ls) {
         if (!Array.isArray(l)) throw new Fault(`Cannot concat type ${kindOf(l)} as list`);
-        budget.alloc(out.length + l.length, "list");
+        budget.elements(out.length + l.length, "list");
         out.push(...l);
       }
       return out;

@@ -84,8 +84,8 @@ export function defineVariadic<const Ps extends readonly Param[], R extends Para
 }
 
 /** sprig's strval: strings as they are, everything else with fmt's %v. */
-export function strval(v: Value): string {
-  return typeof v === "string" ? v : formatV(v);
+export function strval(v: Value, budget?: Budget): string {
+  return typeof v === "string" ? v : formatV(v, budget);
 }
 
 /** cast.ToInt64 (errors become 0, as sprig ignores them). */

@@ -59,12 +59,12 @@ function untilStep(start: bigint, stop: bigint, step: bigint, budget: Budget): b
   const out: bigint[] = [];
   if (stop < start) {
     if (step >= 0n) return out;
-    budget.alloc(Number((start - stop) / -step), "list");
+    budget.elements(Number((start - stop) / -step), "list");
     for (let i = start; i > stop; i += step) out.push(i);
     return out;
   }
   if (step <= 0n) return out;
-  budget.alloc(Number((stop - start) / step), "list");
+  budget.elements(Number((stop - start) / step), "list");
   for (let i = start; i < stop; i += step) out.push(i);
   return out;
 }

@@ -14,7 +14,7 @@ const TITLE = /^\p{Lt}$/u;
 
 function checkedRepeat(s: string, n: number, budget: Budget): string {
   if (n < 0) throw new Fault("strings: negative Repeat count");
-  budget.alloc(s.length * n, "string");
+  budget.string(s.length * n);
   return s.repeat(n);
 }
 
@@ -62,7 +62,8 @@ function words(s: string): string[] {
 }
 
 function randomString(n: number, alphabet: string, budget: Budget): string {
-  budget.alloc(n, "string");
+  budget.string(n);
+  budget.tick(n);
   let out = "";
   for (let i = 0; i < n; i++) out += alphabet[randomInt(alphabet.length)];
   return out;
@@ -151,9 +152,9 @@ export function stringFunctions(): Record<string, GoFunction> {
     contains: define("contains", ["string", "string"], ([sub, s]) => s.includes(sub)),
     hasPrefix: define("hasPrefix", ["string", "string"], ([pre, s]) => s.startsWith(pre)),
     hasSuffix: define("hasSuffix", ["string", "string"], ([suf, s]) => s.endsWith(suf)),
-    quote: defineVariadic("quote", [], "any", (_a, vs) => vs.filter((v) => v !== null).map((v) => quote(strval(v))).join(" ")),
-    squote: defineVariadic("squote", [], "any", (_a, vs) => vs.filter((v) => v !== null).map((v) => `'${strval(v)}'`).join(" ")),
-    cat: defineVariadic("cat", [], "any", (_a, vs) => vs.filter((v) => v !== null).map(strval).join(" ")),
+    quote: defineVariadic("quote", [], "any", (_a, vs, budget) => vs.filter((v) => v !== null).map((v) => quote(strval(v, budget))).join(" ")),
+    squote: defineVariadic("squote", [], "any", (_a, vs, budget) => vs.filter((v) => v !== null).map((v) => `'${strval(v, budget)}'`).join(" ")),
+    cat: defineVariadic("cat", [], "any", (_a, vs, budget) => vs.filter((v) => v !== null).map((v) => strval(v, budget)).join(" ")),
     indent: define("indent", ["int", "string"], ([n, s], budget) => {
       const pad = checkedRepeat(" ", Number(n), budget);
       return pad + gostr.replace(s, "\n", `\n${pad}`, -1);
@@ -163,24 +164,28 @@ export function stringFunctions(): Record<string, GoFunction> {
       return `\n${pad}${gostr.replace(s, "\n", `\n${pad}`, -1)}`;
     }),
     replace: define("replace", ["string", "string", "string"], ([old, repl, s], budget) => {
-      budget.alloc((gostr.count(s, old) + 1) * (repl.length + 1) + s.length, "string");
+      budget.string(gostr.count(s, old) * repl.length + s.length);
       return gostr.replace(s, old, repl, -1);
     }),
     plural: define("plural", ["string", "string", "int"], ([one, many, n]) => (n === 1n ? one : many)),
-    toString: define("toString", ["any"], ([v]) => strval(v)),
-    split: define("split", ["string", "string"], ([sep, s], budget) => indexedParts(gostr.splitN(s, sep, -1), budget)),
-    splitn: define("splitn", ["string", "int", "string"], ([sep, n, s], budget) => indexedParts(gostr.splitN(s, sep, Number(n)), budget)),
+    toString: define("toString", ["any"], ([v], budget) => strval(v, budget)),
+    split: define("split", ["string", "string"], ([sep, s], budget) => {
+      budget.elements(gostr.count(s, sep) + 1, "map");
+      return indexedParts(gostr.splitN(s, sep, -1));
+    }),
+    splitn: define("splitn", ["string", "int", "string"], ([sep, n, s], budget) => {
+      budget.elements(Math.min(gostr.count(s, sep) + 1, Math.max(Number(n), 0)), "map");
+      return indexedParts(gostr.splitN(s, sep, Number(n)));
+    }),
     splitList: define("splitList", ["string", "string"], ([sep, s], budget) => {
-      const parts = gostr.splitN(s, sep, -1);
-      budget.alloc(parts.length, "list");
-      return parts;
+      budget.elements(gostr.count(s, sep) + 1, "list");
+      return gostr.splitN(s, sep, -1);
     }),
   };
 }
 
 /** split/splitn return a map {_0: …, _1: …}. */
-function indexedParts(parts: readonly string[], budget: Budget): ValueMap {
-  budget.alloc(parts.length, "map");
+function indexedParts(parts: readonly string[]): ValueMap {
   const m = new Map<string, Value>();
   parts.forEach((p, i) => m.set(`_${i}`, p));
   return m;
