@@ -116,3 +116,22 @@ describe("examples on the local engine", () => {
     expect(param(wf, "step0", "msg")).toBe("HelloWorld!");
   });
 });
+
+describe("progress", () => {
+  it("is reported live and kept in the record", async () => {
+    const wf = ((await import(path.join(repoRoot, "examples", "progress.ts"))) as { default: Workflow<any> }).default;
+    const seen = new Set<string>();
+    await wf.submit({
+      root,
+      parallelism: 2,
+      onEvent: (e) => {
+        if (e.type === "step" && e.change === "progress" && e.step.progress) seen.add(`${e.step.name} ${e.step.progress}`);
+      },
+    });
+    expect(await wf.wait()).toBe("Succeeded");
+    expect(wf.queryStep({ name: "class-op" })[0]!.progress).toBe("10/10");
+    expect(wf.queryStep({ name: "function-op" })[0]!.progress).toBe("5/5");
+    // Some intermediate value was seen while the step ran.
+    expect([...seen].some((s) => /^class-op [1-9]\/10$/.test(s))).toBe(true);
+  });
+});
