@@ -9,6 +9,7 @@ import { ArgoApiError } from "./errors.ts";
 import { diffRecords, isFinalWorkflowPhase } from "./events.ts";
 import { podName } from "./pod-name.ts";
 import type { LogEntry, ServerWorkflow } from "./types.ts";
+import { sleep } from "./sleep.ts";
 
 export interface SubmittedWorkflow {
   /** The server-generated name (from generateName): the run's id. */
@@ -153,11 +154,4 @@ function prepare(manifest: Workflow, options: ArgoSubmitOptions): Workflow {
     spec.arguments = { ...spec.arguments, parameters: params };
   }
   return { ...manifest, metadata, spec };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => { clearTimeout(t); resolve(); }, { once: true });
-  });
 }

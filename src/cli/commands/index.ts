@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { argoCommand } from "./argo.ts";
 import { compileCommand } from "./compile.ts";
 import { listCommand } from "./list.ts";
 import { logsCommand } from "./logs.ts";
@@ -7,5 +8,5 @@ import { statusCommand } from "./status.ts";
 
 /** Each command lives in its own file and adds itself here. */
 export function registerCommands(program: Command): void {
-  for (const add of [compileCommand, runCommand, listCommand, statusCommand, logsCommand]) add(program);
+  for (const add of [compileCommand, runCommand, listCommand, statusCommand, logsCommand, argoCommand]) add(program);
 }
