@@ -62,3 +62,22 @@ export function sh(cmd: string): string {
   const r = spawnSync("bash", ["-c", cmd], { encoding: "utf8", env: { ...process.env, SLURM_CONF: join(BASE, "slurm/etc/slurm.conf"), SGE_ROOT: "/var/lib/gridengine", SGE_CELL: "default" } });
   return r.stdout;
 }
+
+/** Slurm jobs (id, name, state) whose name starts with `dflow-<prefix>`, finished ones included. */
+export function slurmJobs(prefix: string): { id: string; name: string; state: string }[] {
+  return sh(`squeue -h -t all -o '%i %j %T'`)
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length === 3 && f[1]!.startsWith(`dflow-${prefix}`))
+    .map(([id, name, state]) => ({ id: id!, name: name!, state: state! }));
+}
+
+export async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
