@@ -11,23 +11,28 @@ import { planStages } from "./govaluate/planner.ts";
 import { formatValue, type GValue, type Stage } from "./govaluate/stages.ts";
 import { GoRegexp } from "./re2/regexp.ts";
 
-/** Tokenize, check and plan exactly as Argo's shouldExecute does before evaluating. */
+/** optimizeTokens: a STRING right after =~ or !~ is compiled to a PATTERN up front. */
+function optimize(tokens: readonly Token[]): Token[] {
+  return tokens.map((t, i) => {
+    const prev = tokens[i - 1];
+    const afterRegexOp = prev?.kind === "COMPARATOR" && (prev.value === "=~" || prev.value === "!~");
+    return afterRegexOp && t.kind === "STRING" ? { ...t, kind: "PATTERN", value: compilePattern(t) } : t;
+  });
+}
+
+/**
+ * Tokenize, check and plan exactly as Argo's shouldExecute does: a first govaluate compile,
+ * then VARIABLE tokens re-typed as STRING and compiled again from tokens.
+ */
 function compileWhen(expression: string): Stage | undefined {
   if (expression.length > LIMITS.source) throw new Fault(`expression longer than ${LIMITS.source} characters`);
   const end = expression.length;
   const tokens = tokenize(expression);
   checkSyntax(tokens, end);
-  const asStrings: Token[] = tokens.map((t) => (t.kind === "VARIABLE" ? { ...t, kind: "STRING" } : t));
+  const asStrings = optimize(tokens).map((t): Token => (t.kind === "VARIABLE" ? { ...t, kind: "STRING" } : t));
   checkBalance(asStrings, end);
   checkSyntax(asStrings, end);
-  // optimizeTokens: a string right after =~ or !~ is compiled as a pattern up front.
-  asStrings.forEach((t, i) => {
-    const next = asStrings[i + 1];
-    if (t.kind === "COMPARATOR" && (t.value === "=~" || t.value === "!~") && next?.kind === "STRING") {
-      asStrings[i + 1] = { ...next, kind: "PATTERN", value: compilePattern(next) };
-    }
-  });
-  return planStages(asStrings, end);
+  return planStages(optimize(asStrings), end);
 }
 
 function compilePattern(t: Token): GoRegexp {

@@ -158,7 +158,8 @@ export function renderTemplate(text: string, vars: Readonly<Record<string, strin
       out += renderExpression(t.tag.slice(1), vars, keep, t);
       continue;
     }
-    const value = Object.hasOwn(vars, trimSpace(t.tag)) ? vars[trimSpace(t.tag)] : undefined;
+    const name = trimSpace(t.tag);
+    const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
     if (value !== undefined) {
       out += value;
       continue;

@@ -155,6 +155,13 @@ describe("evaluateWhen: regular expressions, in, ternaries", () => {
     expect(e.position).toBe(9);
   });
 
+  it("compiles quoted patterns before bare words become strings, like Argo's two compiles", () => {
+    // A quoted pattern is a PATTERN token by the second syntax check, and PATTERN may not be
+    // followed by a ternary; a bare-word pattern is still a STRING then.
+    expect(errorOf("a =~ 'b' ? c : d").message).toContain("Cannot transition token types from PATTERN [b] to TERNARY [?]");
+    expect(evaluateWhen("(a =~ b ? c : d) == d")).toBe(true);
+  });
+
   it("requires an array on the right of in", () => {
     expect(errorOf("1 in 1").message).toContain("cannot be used with the comparator 'in'");
   });

@@ -5,7 +5,8 @@
  * quoted strings that parse as a date become TIME tokens.
  */
 import { Fault } from "../errors.ts";
-import type { GoRegexp } from "../re2/regexp.ts";
+import { formatFloatG } from "../go/strconv.ts";
+import { GoRegexp } from "../re2/regexp.ts";
 import { tryParseTime } from "./time.ts";
 
 export type TokenKind =
@@ -251,6 +252,9 @@ export function checkSyntax(tokens: readonly Token[], end: number): void {
   if (!LEXER_STATES[state].eof) throw new Fault("unexpected end of expression", end);
 }
 
+/** The token value as Go's %v prints it in govaluate's messages. */
 function describe(t: Token): string {
+  if (typeof t.value === "number") return formatFloatG(t.value);
+  if (t.value instanceof GoRegexp) return t.value.source;
   return Array.isArray(t.value) ? `[${t.value.join(" ")}]` : String(t.value);
 }
