@@ -64,6 +64,8 @@ export async function runJob(spec: JobSpec, env: Env, hooks: JobHooks = {}): Pro
 }
 
 async function run(spec: JobSpec, env: Env, hooks: JobHooks): Promise<number> {
+  const t0 = Date.now();
+  const timing = env.DFLOW_DISPATCH_TIMING === "1" ? (what: string) => log(`+${Date.now() - t0} ms ${what}`) : () => undefined;
   const sched = SCHEDULERS[spec.scheduler];
   const cwd = process.cwd();
   const ioRoot = env[ENV.ioRoot] || undefined;
@@ -74,6 +76,7 @@ async function run(spec: JobSpec, env: Env, hooks: JobHooks): Promise<number> {
   const jobCwd = t.workingDir ? remotePath(t.workingDir, root) : root;
   const prefix = spec.machine.commandPrefix ? `${spec.machine.commandPrefix} ` : "";
   const conn = await connect(spec.connection);
+  timing("connected");
 
   const previous = readState(cwd);
   let jobId: string;
@@ -82,10 +85,12 @@ async function run(spec: JobSpec, env: Env, hooks: JobHooks): Promise<number> {
     log(`re-attaching to ${spec.scheduler} job ${jobId} (${dir})`);
   } else {
     await stage(conn, spec, env, { dir, root, jobCwd, cwd, ioRoot, step, sched });
+    timing("staged");
     const r = await conn.exec(`cd ${shq(dir)} && ${prefix}${sched.submit(dir)}`);
     jobId = sched.parseJobId(r);
     writeState(cwd, { version: 1, scheduler: spec.scheduler, host: spec.connection.host, jobId, remoteDir: dir, submittedAt: new Date().toISOString() });
     log(`submitted ${spec.scheduler} job ${jobId} on ${spec.connection.host} (${dir})`);
+    timing("submitted");
   }
   const job: SubmittedJob = { connection: spec.connection, jobId, cancel: `cd ${shq(dir)}; ${prefix}${sched.cancel(jobId)}` };
   hooks.submitted?.(job);
@@ -96,6 +101,7 @@ async function run(spec: JobSpec, env: Env, hooks: JobHooks): Promise<number> {
     hooks.finished?.(job);
   }
 
+  timing("job over");
   const c = await connect(spec.connection);
   const outputs: Upload[] = [...t.outputParameters, ...t.outputArtifacts].map((o) => ({ remote: remotePath(o.path, root), local: localPath(o.path, ioRoot, cwd) }));
   for (const f of spec.task.backwardFiles ?? []) outputs.push({ remote: posix.join(jobCwd, f), local: join(cwd, f) });
@@ -103,6 +109,7 @@ async function run(spec: JobSpec, env: Env, hooks: JobHooks): Promise<number> {
   const [stdout, stderr] = await Promise.all([readRemoteFile(c, `${dir}/${FILES.stdout}`), readRemoteFile(c, `${dir}/${FILES.stderr}`)]);
   if (stdout?.length) await write(process.stdout, stdout);
   if (stderr?.length) await write(process.stderr, stderr);
+  timing("outputs downloaded");
   if (outcome.message) {
     const schedLog = await readRemoteFile(c, `${dir}/${SCHEDULER_LOG}`);
     if (schedLog?.length) await write(process.stderr, Buffer.concat([Buffer.from(`[dispatcher] ${SCHEDULER_LOG}:\n`), schedLog]));
@@ -166,11 +173,12 @@ async function stage(conn: SshConnection, spec: JobSpec, env: Env, w: Where): Pr
 }
 
 async function poll(spec: JobSpec, sched: Scheduler, jobId: string, dir: string, prefix: string, progressFile: string | undefined): Promise<{ exitCode: number; message?: string }> {
+  const status = `${prefix}${sched.status(jobId, dir)}`;
   const cmd = [
     `cd ${shq(dir)} 2>/dev/null`,
-    `if [ -f ${FILES.exitCode} ]; then echo "${EXIT_MARK} $(cat ${FILES.exitCode})"; exit 0; fi`,
     `if [ -f ${FILES.progress} ]; then echo "${PROGRESS_MARK} $(cat ${FILES.progress})"; fi`,
-    `${prefix}${sched.status(jobId, dir)}`,
+    `if [ -f ${FILES.exitCode} ]; then echo "${EXIT_MARK} $(cat ${FILES.exitCode})"; exit 0; fi`,
+    status,
   ].join("; ");
   let failures = 0;
   let missing = 0;
@@ -187,18 +195,25 @@ async function poll(spec: JobSpec, sched: Scheduler, jobId: string, dir: string,
       continue;
     }
     const lines = r.stdout.split("\n");
-    const exit = lines.find((l) => l.startsWith(EXIT_MARK));
-    if (exit !== undefined) {
-      const code = Number.parseInt(exit.slice(EXIT_MARK.length).trim(), 10);
-      return { exitCode: Number.isNaN(code) ? EXIT.fatal : code };
-    }
     const progress = lines.find((l) => l.startsWith(PROGRESS_MARK))?.slice(PROGRESS_MARK.length).trim();
     if (progressFile && progress && progress !== lastProgress) {
       lastProgress = progress;
       writeFileSync(progressFile, progress);
     }
-    const p = sched.parsePoll({ ...r, stdout: lines.filter((l) => !l.startsWith(PROGRESS_MARK)).join("\n") });
+    const exit = lines.find((l) => l.startsWith(EXIT_MARK));
     const what = `${spec.scheduler} job ${jobId}`;
+    if (exit !== undefined) {
+      const code = Number.parseInt(exit.slice(EXIT_MARK.length).trim(), 10);
+      if (Number.isNaN(code)) return { exitCode: EXIT.fatal, message: `${what} wrote an unreadable exit code: ${exit}` };
+      // Killed by a signal: the scheduler knows whether that was a cancel, a limit or a node.
+      if (code >= 128) {
+        const p = sched.parsePoll(await (await connect(spec.connection)).exec(status));
+        if (p.kind === "failed") return { exitCode: code, message: `${what} failed (${p.state}): ${p.message}` };
+        if (p.kind === "transient") return { exitCode: EXIT.transient, message: `${what} did not finish (${p.state}): ${p.message} (transient: the step may be retried)` };
+      }
+      return { exitCode: code };
+    }
+    const p = sched.parsePoll({ ...r, stdout: lines.filter((l) => !l.startsWith(PROGRESS_MARK)).join("\n") });
     if (p.kind === "failed") return { exitCode: EXIT.fatal, message: `${what} failed (${p.state}): ${p.message}` };
     if (p.kind === "transient") return { exitCode: EXIT.transient, message: `${what} did not finish (${p.state}): ${p.message} (transient: the step may be retried)` };
     if (p.kind === "active") missing = 0;

@@ -4,9 +4,10 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { Client, type ConnectConfig, type ServerHostKeyAlgorithm, type SFTPWrapper } from "ssh2";
+import { Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm, type SFTPWrapper } from "ssh2";
 import type { ConnectionSpec } from "../job-spec.ts";
 import type { ExecResult } from "../schedulers/types.ts";
+import { RemoteShell, RemoteShellClosed } from "./remote-shell.ts";
 import { HostKeyError, hostKeyMessage, hostName, knownKeyTypes, verifyHostKey, type HostKeyVerdict } from "./known-hosts.ts";
 
 /** A network-level failure: the step may succeed when retried. */
@@ -22,6 +23,8 @@ const HOST_KEY_ALGORITHMS: readonly ServerHostKeyAlgorithm[] = [
   "ssh-rsa",
 ];
 
+/** Remote shells per connection (commands of one shell run one after another). */
+const SHELLS = 3;
 /** Channels per connection at once: sshd's MaxSessions defaults to 10. */
 const MAX_CHANNELS = 8;
 
@@ -29,6 +32,8 @@ export class SshConnection {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private sftpSession: Promise<SFTPWrapper> | undefined;
+  private readonly shells = new Set<RemoteShell>();
+  private opening = 0;
   closed = false;
 
   constructor(
@@ -49,7 +54,40 @@ export class SshConnection {
     }
   }
 
-  exec(command: string, stdin?: string): Promise<ExecResult> {
+  /** Runs a command in one of the connection's remote shells (see remote-shell.ts). */
+  async exec(command: string): Promise<ExecResult> {
+    const shell = await this.shell();
+    try {
+      return await shell.run(command);
+    } catch (e) {
+      if (e instanceof RemoteShellClosed) throw new ConnectionError(`ssh ${this.key}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  /** The least busy remote shell, or a new one while there are fewer than SHELLS. */
+  private async shell(): Promise<RemoteShell> {
+    for (const s of [...this.shells]) if (s.closed) this.shells.delete(s);
+    const idle = [...this.shells].sort((a, b) => a.load - b.load)[0];
+    if (idle && (idle.load === 0 || this.shells.size + this.opening >= SHELLS)) return idle;
+    this.opening++;
+    try {
+      const channel = await this.slot(
+        () =>
+          new Promise<ClientChannel>((resolve, reject) =>
+            this.client.exec("exec sh", (err, ch) => (err ? reject(new ConnectionError(`ssh ${this.key}: ${err.message}`)) : resolve(ch))),
+          ),
+      );
+      const shell = new RemoteShell(channel);
+      this.shells.add(shell);
+      return shell;
+    } finally {
+      this.opening--;
+    }
+  }
+
+  /** A command on a channel of its own. */
+  execChannel(command: string, stdin?: string): Promise<ExecResult> {
     return this.slot(
       () =>
         new Promise<ExecResult>((resolve, reject) => {
