@@ -147,7 +147,9 @@ async function stage(conn: SshConnection, spec: JobSpec, env: Env, w: Where): Pr
   const argv = source === undefined ? [...command, ...args] : [...command, `${w.dir}/${FILES.script}`, ...args];
   if (argv.length === 0) throw new StepFailure(`template "${t.name}" has no command to run`, EXIT.fatal);
 
-  const clean = await conn.exec(`rm -rf ${shq(w.dir)} && mkdir -p ${shq(w.root)} ${shq(w.jobCwd)}`);
+  // As in the engine, the private root has a tmp/ (TMPDIR), whatever the template declares.
+  jobEnv.TMPDIR ??= `${w.root}/tmp`;
+  const clean = await conn.exec(`rm -rf ${shq(w.dir)} && mkdir -p ${shq(`${w.root}/tmp`)} ${shq(w.jobCwd)}`);
   if (clean.code !== 0) throw new Error(`preparing ${w.dir} on ${spec.connection.host} failed: ${clean.stderr.trim()}`);
   const uploads: Upload[] = [];
   for (const a of t.inputArtifacts) {
