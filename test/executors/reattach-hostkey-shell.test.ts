@@ -77,7 +77,7 @@ describe.skipIf(skip.ssh())("host-key checking and the shell runner", () => {
     wf.add(new Step({ name: "noop", template: t, executor: executor({ scheduler: "shell", knownHostsFile: empty }) }));
     await wf.submit({ root: tempRoot() });
     expect(await wf.wait()).toBe("Failed");
-    const log = readFileSync(join(wf.queryStep({ type: "Pod" })[0]!.dir!, "log.txt"), "utf8");
+    const log = readFileSync(join((await wf.queryStep({ type: "Pod" }))[0]!.dir!, "log.txt"), "utf8");
     const fp = spawnSync("ssh-keygen", ["-lf", "/tmp/dflow-services/ssh/host_ed25519.pub"], { encoding: "utf8" }).stdout.split(" ")[1];
     expect(log).toContain(`host key verification failed: [127.0.0.1]:2222 is not a known host (no ssh-ed25519 key for it in ${empty})`);
     expect(log).toContain(`Its ssh-ed25519 key has fingerprint ${fp}.`);
@@ -92,7 +92,7 @@ describe.skipIf(skip.ssh())("host-key checking and the shell runner", () => {
     wf.add(new Step({ name: "noop", template: new ShellOPTemplate({ name: "noop", script: "true" }), executor: executor({ scheduler: "shell", knownHostsFile: other }) }));
     await wf.submit({ root: tempRoot() });
     expect(await wf.wait()).toBe("Failed");
-    expect(readFileSync(join(wf.queryStep({ type: "Pod" })[0]!.dir!, "log.txt"), "utf8")).toContain("REMOTE HOST IDENTIFICATION HAS CHANGED");
+    expect(readFileSync(join((await wf.queryStep({ type: "Pod" }))[0]!.dir!, "log.txt"), "utf8")).toContain("REMOTE HOST IDENTIFICATION HAS CHANGED");
   });
 
   it("runs steps as plain background processes over SSH (scheduler: shell)", async () => {
@@ -110,8 +110,8 @@ describe.skipIf(skip.ssh())("host-key checking and the shell runner", () => {
     ]);
     await wf.submit({ root: tempRoot() });
     expect(await wf.wait()).toBe("Succeeded");
-    const [ok] = wf.queryStep({ name: "ok" });
-    const [bad] = wf.queryStep({ name: "bad" });
+    const [ok] = await wf.queryStep({ name: "ok" });
+    const [bad] = await wf.queryStep({ name: "bad" });
     expect(ok!.outputs.parameters.msg!.value).toBe("hi shell from root");
     expect(ok!.outputs.result).toBe("hi shell from root");
     expect(bad!.phase).toBe("Failed");

@@ -36,7 +36,7 @@ describe.skipIf(skip.slurm())("Slurm job states", () => {
     await new Promise((r) => setTimeout(r, 500));
     sh(`scancel --batch --signal=KILL ${first.id}`);
     expect(await wf.wait()).toBe("Succeeded");
-    const attempts = wf.queryStep({ type: "Pod" }).filter((s) => s.displayName.startsWith("slow("));
+    const attempts = (await wf.queryStep({ type: "Pod" })).filter((s) => s.displayName.startsWith("slow("));
     expect(attempts.map((s) => [s.phase, s.outputs.exitCode])).toEqual([
       ["Failed", "3"],
       ["Succeeded", "0"],
@@ -58,7 +58,7 @@ describe.skipIf(skip.slurm())("Slurm job states", () => {
     const job = await until("the job to run", () => slurmJobs(wf.id!).find((j) => j.state === "RUNNING"));
     sh(`scancel ${job.id}`);
     expect(await wf.wait()).toBe("Failed");
-    const pods = wf.queryStep({ type: "Pod" });
+    const pods = await wf.queryStep({ type: "Pod" });
     expect(pods).toHaveLength(1);
     const log = readFileSync(join(pods[0]!.dir!, "log.txt"), "utf8");
     expect(log).toContain(`slurm job ${job.id} failed (CANCELLED): it was cancelled by someone else (scancel); not retried`);

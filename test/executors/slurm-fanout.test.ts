@@ -31,7 +31,7 @@ describe.skipIf(skip.slurm())("fan-out through Slurm", () => {
     await wf.submit({ root: tempRoot(), parallelism: 20 });
     expect(await wf.wait()).toBe("Succeeded");
     const ms = Date.now() - t0;
-    const pods = wf.queryStep({ type: "Pod" });
+    const pods = await wf.queryStep({ type: "Pod" });
     expect(pods).toHaveLength(20);
     expect(pods.map((p) => Number(p.outputs.parameters.sq!.value)).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i * i).sort((a, b) => a - b));
     console.log(`20 Slurm jobs in ${ms} ms: ${(ms / 20).toFixed(0)} ms per job, ${((ms * cpus) / 20).toFixed(0)} ms per job per CPU slot (${cpus} slots)`);

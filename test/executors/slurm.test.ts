@@ -35,9 +35,9 @@ describe.skipIf(skip.slurm())("DispatcherExecutor on Slurm over SSH", () => {
     wf.add(s1);
     await wf.submit({ root: tempRoot() });
     const phase = await wf.wait();
-    const [make] = wf.queryStep({ name: "make" });
-    const [up] = wf.queryStep({ name: "upper" });
-    expect(phase, JSON.stringify(wf.queryStep().map((s) => [s.name, s.phase, s.message]))).toBe("Succeeded");
+    const [make] = await wf.queryStep({ name: "make" });
+    const [up] = await wf.queryStep({ name: "upper" });
+    expect(phase, JSON.stringify((await wf.queryStep()).map((s) => [s.name, s.phase, s.message]))).toBe("Succeeded");
     expect(make!.outputs.parameters.host!.value).toBeTruthy();
     expect(make!.outputs.result).toBe("made");
     expect(up!.outputs.parameters.up!.value).toBe("HELLO SLURM");
