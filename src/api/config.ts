@@ -13,6 +13,8 @@ export interface Config {
   defaultImage?: string;
   /** Default archive mode of artifacts: "tar" (tar.gz) or null (none). */
   archiveMode: "tar" | null;
+  /** Argo server settings (dflow's config["host"], ["token"], ["namespace"]); env vars fill the rest. */
+  argo: { server?: string; token?: string; namespace?: string; insecureSkipVerify?: boolean; caFile?: string };
 }
 
 function fromEnv(): Config {
@@ -24,6 +26,7 @@ function fromEnv(): Config {
     ...(Number.isInteger(par) && par > 0 ? { parallelism: par } : {}),
     ...(process.env.DFLOW_DEFAULT_IMAGE ? { defaultImage: process.env.DFLOW_DEFAULT_IMAGE } : {}),
     archiveMode: process.env.DFLOW_ARCHIVE_MODE === "none" ? null : "tar",
+    argo: {},
   };
 }
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { NodePhase, NodeType, Workflow as ArgoWorkflow, WorkflowPhase } from "../argo/manifest.ts";
 import { readWorkflowRecord, startWorkflow } from "../engine/index.ts";
 import type { EngineEvent, LocalRun, StepRecord, WorkflowRecord } from "../engine/types.ts";
+import { type ArgoBackend, type ArgoBackendOptions, argoBackendFromEnv } from "../argo/client/index.ts";
 import { config } from "./config.ts";
 import { StepInfo } from "./step-info.ts";
 import { ENV } from "../argo/dflow-conventions.ts";
@@ -40,10 +41,16 @@ export interface WorkflowOptions<P extends Record<string, unknown> = {}> {
   id?: string;
   /** Record root of the run to reattach to (default config.root). */
   root?: string;
+  /** Where this workflow runs (default config.mode). */
+  mode?: "local" | "argo";
+  /** Argo server settings (default: config.argo, then ARGO_SERVER, ARGO_TOKEN...). */
+  argo?: ArgoBackendOptions;
 }
 
 export interface SubmitOptions {
   mode?: "local" | "argo";
+  /** Argo server settings for this submission. */
+  argo?: ArgoBackendOptions;
   /** Record root (local runs). */
   root?: string;
   parallelism?: number;
@@ -89,6 +96,8 @@ export class Workflow<P extends Record<string, unknown> = {}> {
   id?: string;
   private run?: LocalRun;
   private root?: string;
+  private backend?: ArgoBackend;
+  private onEvent?: (e: EngineEvent) => void;
 
   constructor(options: WorkflowOptions<P> = {}) {
     this.options = options;
@@ -140,22 +149,30 @@ export class Workflow<P extends Record<string, unknown> = {}> {
   }
 
   /**
-   * Runs the workflow: on the local engine unless `config.mode` is "argo". Returns once it has
-   * started; `wait()` waits for the end. The manifest is what runs, exactly as compiled.
+   * Runs the workflow: on the local engine unless `config.mode` (or `options.mode`) is "argo".
+   * Returns once it has started; `wait()` waits for the end. What runs is the compiled manifest.
    */
   async submit(options: SubmitOptions = {}): Promise<this> {
     this.assertNotInStep();
     if (process.env.DFLOW_COMPILE_ONLY) return this;
-    const mode = options.mode ?? config.mode;
-    if (mode !== "local") throw new DflowError(`mode "${mode}" is not available yet: use the local engine (config.mode = "local")`, this.name, "mode");
+    const mode = options.mode ?? this.options.mode ?? config.mode;
     const manifest = this.compile();
-    const root = path.resolve(options.root ?? config.root);
+    const parameters = options.parameters ? Object.fromEntries(Object.entries(options.parameters).map(([k, v]) => [k, encodeParam(v)])) : undefined;
+    if (options.onEvent) this.onEvent = options.onEvent;
+    if (mode === "argo") {
+      const backend = this.argoBackend(options.argo);
+      const submitted = await backend.submit(manifest, { ...(parameters ? { parameters } : {}), ...(this.id ? { name: this.id } : {}) });
+      this.id = submitted.name;
+      return this;
+    }
+    const root = path.resolve(options.root ?? this.root ?? config.root);
+    const parallelism = options.parallelism ?? config.parallelism;
     const run = startWorkflow(manifest, {
       root,
-      ...(options.parallelism ?? config.parallelism ? { parallelism: options.parallelism ?? config.parallelism } : {}),
+      ...(parallelism ? { parallelism } : {}),
       ...(options.timeout !== undefined ? { timeoutSeconds: options.timeout } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-      ...(options.parameters ? { parameters: Object.fromEntries(Object.entries(options.parameters).map(([k, v]) => [k, encodeParam(v)])) } : {}),
+      ...(parameters ? { parameters } : {}),
       ...(this.id ? { id: this.id } : {}),
     });
     this.id = run.id;
@@ -167,39 +184,56 @@ export class Workflow<P extends Record<string, unknown> = {}> {
   /** Waits until the run ends; resolves to its phase (never throws for a failed run). */
   async wait(): Promise<WorkflowPhase> {
     if (this.run) return (await this.run.done).phase;
+    if (this.isArgo()) return (await this.argoBackend().wait(this.requireId(), this.onEvent ? { onEvent: this.onEvent } : {})).phase;
     for (;;) {
-      const phase = this.queryStatus();
+      const phase = await this.queryStatus();
       if (phase !== "Running" && phase !== "Pending" && phase !== "") return phase;
       await new Promise((r) => setTimeout(r, 200));
     }
   }
 
   /** "Pending" | "Running" | "Succeeded" | "Failed" | "Error". */
-  queryStatus(): WorkflowPhase {
-    return this.record().phase;
+  async queryStatus(): Promise<WorkflowPhase> {
+    return (await this.record()).phase;
   }
 
   /**
    * Steps of the run, filtered like dflow's query_step: `name` (exact display name, the name
-   * without its loop suffix, or a RegExp), `key`, `phase`, `id`, `type` (default: leaf steps and
-   * Steps/DAG calls, no groups). Sorted by start time.
+   * without its loop suffix, or a RegExp), `key`, `phase`, `id`, `type` (default: steps, not
+   * step/task groups). Sorted by start time.
    */
-  queryStep(filter: StepQuery = {}): StepInfo[] {
-    return queryRecords(this.record().steps, filter).map((r) => new StepInfo(r));
+  async queryStep(filter: StepQuery = {}): Promise<StepInfo[]> {
+    return queryRecords((await this.record()).steps, filter).map((r) => new StepInfo(r));
   }
 
   /** Stops the run: running steps are killed and marked, the workflow Fails. */
   async terminate(): Promise<void> {
     if (this.run) return this.run.terminate();
+    if (this.isArgo()) return this.argoBackend().terminate(this.requireId());
     throw new DflowError(`workflow ${this.id ?? this.name} is not running in this process; stop its engine (Ctrl-C) to terminate it`, this.name, "terminate");
   }
 
-  /** The on-disk record of the run (live or finished). */
-  record(): WorkflowRecord {
-    if (!this.id) throw new DflowError(`workflow "${this.name}" has not been submitted (or give its id: new Workflow({ id }))`, this.name, "not-submitted");
-    const dir = this.run?.dir ?? path.resolve(this.root ?? config.root, this.id);
-    if (!existsSync(dir)) throw new DflowError(`no record of workflow ${this.id} in ${path.dirname(dir)} (set config.root or DFLOW_ROOT)`, this.id, "no-record");
+  /** The record of the run, live or finished: the local one on disk, or Argo's status. */
+  async record(): Promise<WorkflowRecord> {
+    const id = this.requireId();
+    if (this.isArgo()) return this.argoBackend().record(id);
+    const dir = this.run?.dir ?? path.resolve(this.root ?? config.root, id);
+    if (!existsSync(dir)) throw new DflowError(`no record of workflow ${id} in ${path.dirname(dir)} (set config.root or DFLOW_ROOT)`, id, "no-record");
     return readWorkflowRecord(dir);
+  }
+
+  private requireId(): string {
+    if (!this.id) throw new DflowError(`workflow "${this.name}" has not been submitted (or give its id: new Workflow({ id }))`, this.name, "not-submitted");
+    return this.id;
+  }
+
+  private isArgo(): boolean {
+    return !this.run && (this.backend !== undefined || (this.options.mode ?? config.mode) === "argo");
+  }
+
+  private argoBackend(options?: ArgoBackendOptions): ArgoBackend {
+    this.backend ??= argoBackendFromEnv({ ...config.argo, ...(this.options.argo ?? {}), ...(options ?? {}) });
+    return this.backend;
   }
 
   /** Guards against a workflow submitting itself from inside one of its own steps. */

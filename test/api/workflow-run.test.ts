@@ -21,15 +21,15 @@ describe("Workflow run API on the local engine", () => {
     const t0 = Date.now();
     await wf.submit({ root });
     await new Promise((r) => setTimeout(r, 500));
-    expect(wf.queryStatus()).toBe("Running");
+    expect((await wf.queryStatus())).toBe("Running");
     await wf.terminate();
     expect(await wf.wait()).toBe("Failed");
     expect(Date.now() - t0).toBeLessThan(10_000);
-    for (const s of wf.queryStep({ name: ["a", "b"] })) {
+    for (const s of (await wf.queryStep({ name: ["a", "b"] }))) {
       expect(s.phase).toBe("Failed");
       expect(s.message).toMatch(/terminated/);
     }
-    expect(wf.queryStep({ name: "never" })).toEqual([]);
+    expect((await wf.queryStep({ name: "never" }))).toEqual([]);
   });
 
   it("queryStep filters by name, RegExp, key, phase, id and type; a reattached workflow sees the same", async () => {
@@ -39,17 +39,17 @@ describe("Workflow run API on the local engine", () => {
     wf.add(new Step({ name: "skip", template: echo, parameters: { v: "z" }, when: "a == b" }));
     await wf.submit({ root });
     expect(await wf.wait()).toBe("Succeeded");
-    const [one] = wf.queryStep({ key: "k-one" });
+    const [one] = (await wf.queryStep({ key: "k-one" }));
     expect(one!.displayName).toBe("one");
     expect(one!.outputs.parameters.v!.value).toBe("1");
-    expect(wf.queryStep({ name: "many" }).map((s) => s.displayName).sort()).toEqual(["many(0:x)", "many(1:y)"]); // the loop's group node is not a step
-    expect(wf.queryStep({ name: /many\(\d:.\)/ })).toHaveLength(2);
-    expect(wf.queryStep({ phase: "Skipped" }).map((s) => s.displayName)).toEqual(["skip"]);
-    expect(wf.queryStep({ id: one!.id })).toHaveLength(1);
-    expect(wf.queryStep({ type: "StepGroup" }).length).toBeGreaterThanOrEqual(3);
+    expect((await wf.queryStep({ name: "many" })).map((s) => s.displayName).sort()).toEqual(["many(0:x)", "many(1:y)"]); // the loop's group node is not a step
+    expect((await wf.queryStep({ name: /many\(\d:.\)/ }))).toHaveLength(2);
+    expect((await wf.queryStep({ phase: "Skipped" })).map((s) => s.displayName)).toEqual(["skip"]);
+    expect((await wf.queryStep({ id: one!.id }))).toHaveLength(1);
+    expect((await wf.queryStep({ type: "StepGroup" })).length).toBeGreaterThanOrEqual(3);
     const again = new Workflow({ id: wf.id!, root });
-    expect(again.queryStep({ key: "k-one" })[0]!.outputs.parameters.v!.value).toBe("1");
-    expect(() => new Workflow({ id: "query-zzzzz", root }).queryStatus()).toThrow(/no record of workflow query-zzzzz/);
-    expect(() => new Workflow({ name: "nope" }).queryStatus()).toThrow(/has not been submitted/);
+    expect((await again.queryStep({ key: "k-one" }))[0]!.outputs.parameters.v!.value).toBe("1");
+    await expect(new Workflow({ id: "query-zzzzz", root }).queryStatus()).rejects.toThrow(/no record of workflow query-zzzzz/);
+    await expect(new Workflow({ name: "nope" }).queryStatus()).rejects.toThrow(/has not been submitted/);
   });
 });

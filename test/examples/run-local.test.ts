@@ -15,8 +15,8 @@ async function run(file: string): Promise<Workflow<any>> {
   await wf.wait();
   return wf;
 }
-const param = (wf: Workflow<any>, name: string, p: string) => {
-  const [s] = wf.queryStep({ name });
+const param = async (wf: Workflow<any>, name: string, p: string) => {
+  const [s] = await wf.queryStep({ name });
   if (!s) throw new Error(`no step ${name}`);
   return s.outputs.parameters[p]?.value;
 };
@@ -24,96 +24,96 @@ const param = (wf: Workflow<any>, name: string, p: string) => {
 describe("examples on the local engine", () => {
   it("hello: parameters and artifacts flow through function OPs", async () => {
     const wf = await run("hello.ts");
-    expect(wf.queryStatus()).toBe("Succeeded");
-    expect(param(wf, "s2", "msg")).toBe("hi".repeat(6));
+    expect((await wf.queryStatus())).toBe("Succeeded");
+    expect(await param(wf, "s2", "msg")).toBe("hi".repeat(6));
     const again = new Workflow({ id: wf.id!, root });
-    expect(again.queryStatus()).toBe("Succeeded");
-    expect(again.queryStep({ name: "s1" })[0]!.outputs.parameters.msg!.value).toBe("hihi");
+    expect((await again.queryStatus())).toBe("Succeeded");
+    expect((await again.queryStep({ name: "s1" }))[0]!.outputs.parameters.msg!.value).toBe("hihi");
   });
 
   it("steps: script templates, parallel groups and a nested Steps", async () => {
     const wf = await run("steps.ts");
-    expect(wf.queryStatus()).toBe("Succeeded");
-    expect(param(wf, "hello-a", "msg")).toBe("a");
-    expect(param(wf, "nested", "msg")).toBe("a");
-    const [a] = wf.queryStep({ name: "hello-a" });
-    const [b] = wf.queryStep({ name: "hello-b" });
+    expect((await wf.queryStatus())).toBe("Succeeded");
+    expect(await param(wf, "hello-a", "msg")).toBe("a");
+    expect(await param(wf, "nested", "msg")).toBe("a");
+    const [a] = (await wf.queryStep({ name: "hello-a" }));
+    const [b] = (await wf.queryStep({ name: "hello-b" }));
     expect(a!.startedAt!.getTime()).toBeLessThanOrEqual(b!.finishedAt!.getTime()); // same group
   });
 
   it("dag: inferred dependencies", async () => {
     const wf = await run("dag.ts");
-    expect(wf.queryStatus()).toBe("Succeeded");
-    expect(param(wf, "t4", "iter")).toBe("3");
-    const [t4] = wf.queryStep({ name: "t4" });
-    const [t3] = wf.queryStep({ name: "t3" });
+    expect((await wf.queryStatus())).toBe("Succeeded");
+    expect(await param(wf, "t4", "iter")).toBe("3");
+    const [t4] = (await wf.queryStep({ name: "t4" }));
+    const [t3] = (await wf.queryStep({ name: "t3" }));
     expect(t4!.startedAt!.getTime()).toBeGreaterThanOrEqual(t3!.finishedAt!.getTime());
   });
 
   it("recurse: stops when the condition says so", async () => {
     const wf = await run("recurse.ts");
-    expect(wf.queryStatus()).toBe("Succeeded");
-    const adds = wf.queryStep({ name: "add" });
+    expect((await wf.queryStatus())).toBe("Succeeded");
+    const adds = (await wf.queryStep({ name: "add" }));
     expect(adds.map((s) => s.outputs.parameters.iter!.value)).toEqual(["1", "2", "3", "4", "5"]);
     expect(adds.map((s) => s.key)).toEqual(["iter-0", "iter-1", "iter-2", "iter-3", "iter-4"]);
   });
 
   it("conditional outputs: the taken branch feeds the Steps output", async () => {
     const wf = await run("conditional-outputs.ts");
-    expect(wf.queryStatus()).toBe("Succeeded");
-    const n = Number(param(wf, "roll", "n"));
-    const [pick] = wf.queryStep({ name: "pick" });
+    expect((await wf.queryStatus())).toBe("Succeeded");
+    const n = Number(await param(wf, "roll", "n"));
+    const [pick] = (await wf.queryStep({ name: "pick" }));
     expect(pick!.outputs.parameters.verdict!.value).toBe(n >= 5 ? "big" : "small");
-    expect(wf.queryStep({ name: n >= 5 ? "small" : "big" })[0]!.phase).toBe("Skipped");
+    expect((await wf.queryStep({ name: n >= 5 ? "small" : "big" }))[0]!.phase).toBe("Skipped");
   });
 
   it("loops: fan-out and aggregated outputs", async () => {
     const wf = await run("loops.ts");
-    expect(wf.queryStatus()).toBe("Succeeded");
-    expect(param(wf, "total", "total")).toBe("30");
-    expect(wf.queryStep({ name: "per-name" }).filter((s) => s.type === "Pod").map((s) => s.outputs.parameters.y!.value).sort()).toEqual(["1", "4", "9"]);
-    expect(wf.queryStep({ name: "ranged" }).filter((s) => s.type === "Pod")).toHaveLength(3);
-    expect(wf.queryStep({ name: "each" }).map((s) => s.outputs.parameters.y!.value).sort()).toEqual(["25", "36"]);
+    expect((await wf.queryStatus())).toBe("Succeeded");
+    expect(await param(wf, "total", "total")).toBe("30");
+    expect((await wf.queryStep({ name: "per-name" })).filter((s) => s.type === "Pod").map((s) => s.outputs.parameters.y!.value).sort()).toEqual(["1", "4", "9"]);
+    expect((await wf.queryStep({ name: "ranged" })).filter((s) => s.type === "Pod")).toHaveLength(3);
+    expect((await wf.queryStep({ name: "each" })).map((s) => s.outputs.parameters.y!.value).sort()).toEqual(["25", "36"]);
   });
 
   it("slices: each child gets its element", async () => {
     const wf = await run("slices.ts");
-    expect(wf.queryStatus()).toBe("Succeeded");
-    const kids = wf.queryStep({ name: /measure\(.*\)/ });
+    expect((await wf.queryStatus())).toBe("Succeeded");
+    const kids = (await wf.queryStep({ name: /measure\(.*\)/ }));
     expect(kids).toHaveLength(4);
     for (const k of kids) expect(k.outputs.parameters.size!.value).toBe("7"); // "part i\n"
   });
 
   it("error handling: retries, continue on failure, success ratio", async () => {
     const wf = await run("error-handling.ts");
-    expect(wf.queryStatus()).toBe("Succeeded");
-    const [transient] = wf.queryStep({ name: "transient", type: "Retry" });
+    expect((await wf.queryStatus())).toBe("Succeeded");
+    const [transient] = (await wf.queryStep({ name: "transient", type: "Retry" }));
     expect(transient!.phase).toBe("Failed");
-    expect(wf.queryStep({ name: /transient\(\d\)/ })).toHaveLength(3); // 1 try + 2 retries
-    expect(wf.queryStep({ name: /fatal\(\d\)/ })).toHaveLength(1); // fatal: no retry
-    expect(wf.queryStep({ name: "ratio-success-check" })[0]!.phase).toBe("Succeeded");
-    expect(wf.queryStep({ name: "after" })[0]!.phase).toBe("Succeeded");
+    expect((await wf.queryStep({ name: /transient\(\d\)/ }))).toHaveLength(3); // 1 try + 2 retries
+    expect((await wf.queryStep({ name: /fatal\(\d\)/ }))).toHaveLength(1); // fatal: no retry
+    expect((await wf.queryStep({ name: "ratio-success-check" }))[0]!.phase).toBe("Succeeded");
+    expect((await wf.queryStep({ name: "after" }))[0]!.phase).toBe("Succeeded");
   });
 
   it("optional artifacts and output defaults", async () => {
     const wf = await run("optional-and-defaults.ts");
-    expect(wf.queryStatus()).toBe("Succeeded");
-    expect(param(wf, "without-extra", "got")).toBe("nothing");
-    expect(param(wf, "default-output", "msg")).toBe("no message");
-    expect(param(wf, "skipped", "msg")).toBe("was skipped");
+    expect((await wf.queryStatus())).toBe("Succeeded");
+    expect(await param(wf, "without-extra", "got")).toBe("nothing");
+    expect(await param(wf, "default-output", "msg")).toBe("no message");
+    expect(await param(wf, "skipped", "msg")).toBe("was skipped");
   });
 
   it("reuse example: keys locate steps", async () => {
     const wf = await run("reuse.ts");
-    expect(wf.queryStatus()).toBe("Succeeded");
-    expect(wf.queryStep({ key: "first" })).toHaveLength(1);
-    expect(wf.queryStep({ key: ["iter-0", "iter-1", "iter-2"] }).map((s) => s.outputs.parameters.iter!.value)).toEqual(["1", "2", "3"]);
+    expect((await wf.queryStatus())).toBe("Succeeded");
+    expect((await wf.queryStep({ key: "first" }))).toHaveLength(1);
+    expect((await wf.queryStep({ key: ["iter-0", "iter-1", "iter-2"] })).map((s) => s.outputs.parameters.iter!.value)).toEqual(["1", "2", "3"]);
   });
 
   it("class OP", async () => {
     const wf = await run("class-op.ts");
-    expect(wf.queryStatus()).toBe("Succeeded");
-    expect(param(wf, "step0", "msg")).toBe("HelloWorld!");
+    expect((await wf.queryStatus())).toBe("Succeeded");
+    expect(await param(wf, "step0", "msg")).toBe("HelloWorld!");
   });
 });
 
@@ -129,8 +129,8 @@ describe("progress", () => {
       },
     });
     expect(await wf.wait()).toBe("Succeeded");
-    expect(wf.queryStep({ name: "class-op" })[0]!.progress).toBe("10/10");
-    expect(wf.queryStep({ name: "function-op" })[0]!.progress).toBe("5/5");
+    expect((await wf.queryStep({ name: "class-op" }))[0]!.progress).toBe("10/10");
+    expect((await wf.queryStep({ name: "function-op" }))[0]!.progress).toBe("5/5");
     // Some intermediate value was seen while the step ran.
     expect([...seen].some((s) => /^class-op [1-9]\/10$/.test(s))).toBe(true);
   });
