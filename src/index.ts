@@ -25,4 +25,8 @@ export { TransientError, FatalError } from "./op/errors.ts";
 export type { OpContext } from "./op/context.ts";
 export type { Sign, RunInput, RunOutput } from "./op/signature.ts";
 export { toYaml, toJson } from "./compile/yaml.ts";
+export { config, type Config } from "./api/config.ts";
+export { StepInfo, type OutputArtifactInfo, type OutputParameterInfo } from "./api/step-info.ts";
+export type { SubmitOptions, StepQuery } from "./api/workflow.ts";
+export type { EngineEvent, StepRecord, WorkflowRecord } from "./engine/types.ts";
 export type * as argo from "./argo/manifest.ts";

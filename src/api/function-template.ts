@@ -11,6 +11,7 @@ import { encodeParam } from "../op/codec.ts";
 import type { ArtValueTypes, ParamInputTypes, ParamOutputTypes, RunInput, RunOutput, Sign } from "../op/signature.ts";
 import { splitSign } from "../op/signature.ts";
 import type { StandardSchemaV1 } from "../op/standard-schema.ts";
+import { config } from "./config.ts";
 import { DflowError, ValidationError } from "./errors.ts";
 import { archiveOf } from "./io.ts";
 import { checkName, toTemplateName } from "./names.ts";
@@ -152,7 +153,7 @@ export class FunctionOPTemplate<I extends Sign = Sign, O extends Sign = Sign, SL
           : {}),
       },
       script: {
-        image: o.image ?? DEFAULT_NODE_IMAGE,
+        image: o.image ?? config.defaultImage ?? DEFAULT_NODE_IMAGE,
         command: ["node"],
         env,
         source: bundle ? bundle.source : `// bundle of OP "${def.name}" from ${path.relative(process.cwd(), def.module)} (omitted)`,

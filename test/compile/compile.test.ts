@@ -199,3 +199,20 @@ describe("continueOnNumSuccess / continueOnSuccessRatio", () => {
     expect(low.stdout).toBe("1 of 4 parallel steps succeeded (count 3 needed)\n");
   });
 });
+
+describe("images", () => {
+  it("function OPs use their own image, else config.defaultImage, else node:20-slim", async () => {
+    const { config, FunctionOPTemplate } = await import("../../src/index.ts");
+    const build = (t: FunctionOPTemplate<any, any, any>) => t.build({ bundle: "omit", nameOf: (x) => x.name, stepTemplateName: (s) => s.template.name });
+    expect(build(plusOne).script!.image).toBe("node:20-slim");
+    const prev = config.defaultImage;
+    config.defaultImage = "registry.local/node:22";
+    try {
+      expect(build(plusOne).script!.image).toBe("registry.local/node:22");
+      expect(build(plusOne.withOptions({ image: "mine:1" })).script!.image).toBe("mine:1");
+    } finally {
+      if (prev === undefined) delete config.defaultImage;
+      else config.defaultImage = prev;
+    }
+  });
+});
