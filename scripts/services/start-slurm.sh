@@ -16,8 +16,9 @@ pkgs=()
 command -v slurmctld >/dev/null || pkgs+=(slurm-wlm slurmctld slurmd slurm-client)
 command -v munged >/dev/null || pkgs+=(munge)
 if [ "${TORQUE:-1}" = 1 ] && ! dpkg -s slurm-wlm-torque >/dev/null 2>&1; then
-  if dpkg -s gridengine-client >/dev/null 2>&1; then log "gridengine-client installed: skipping slurm-wlm-torque (they conflict)"
-  else pkgs+=(slurm-wlm-torque); fi
+  # apt removes gridengine-client (same qsub/qstat/qdel) to make room: start-sge.sh swaps back
+  dpkg -s gridengine-client >/dev/null 2>&1 && log "replacing gridengine-client by slurm-wlm-torque (they conflict)"
+  pkgs+=(slurm-wlm-torque)
 fi
 if [ "${ACCT:-0}" = 1 ]; then
   command -v slurmdbd >/dev/null || pkgs+=(slurmdbd)
