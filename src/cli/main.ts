@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { expandAliases } from "./aliases.ts";
 import { registerCommands } from "./commands/index.ts";
 
 const program = new Command();
@@ -9,7 +10,7 @@ program
 registerCommands(program);
 
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(expandAliases(process.argv));
 } catch (err) {
   // Errors meant for the user carry their own message; anything else is a bug and keeps its stack.
   const e = err as Error & { userFacing?: boolean };

@@ -38,3 +38,14 @@ describe("dflow compile", () => {
     expect(bad.stderr.trim()).toBe('dflow: step "s": missing parameter "msg" required by template "echo"');
   });
 });
+
+describe("Argo shorthands", () => {
+  it("maps submit and --argo onto the argo commands", async () => {
+    const { expandAliases } = await import("../../src/cli/aliases.ts");
+    expect(expandAliases(["node", "dflow", "submit", "f.ts", "-p", "a=1"])).toEqual(["node", "dflow", "argo", "submit", "f.ts", "-p", "a=1"]);
+    expect(expandAliases(["node", "dflow", "status", "wf-1", "--argo"])).toEqual(["node", "dflow", "argo", "status", "wf-1"]);
+    expect(expandAliases(["node", "dflow", "retry", "--argo", "wf-1"])).toEqual(["node", "dflow", "argo", "retry", "wf-1"]);
+    expect(expandAliases(["node", "dflow", "status", "wf-1"])).toEqual(["node", "dflow", "status", "wf-1"]);
+    expect(expandAliases(["node", "dflow", "run", "x.ts", "--argo"])).toEqual(["node", "dflow", "run", "x.ts", "--argo"]);
+  });
+});
