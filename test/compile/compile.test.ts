@@ -202,8 +202,8 @@ describe("continueOnNumSuccess / continueOnSuccessRatio", () => {
 
 describe("images", () => {
   it("function OPs use their own image, else config.defaultImage, else node:20-slim", async () => {
-    const { config, FunctionOPTemplate } = await import("../../src/index.ts");
-    const build = (t: FunctionOPTemplate<any, any, any>) => t.build({ bundle: "omit", nameOf: (x) => x.name, stepTemplateName: (s) => s.template.name });
+    const { config } = await import("../../src/index.ts");
+    const build = (t: import("../../src/index.ts").FunctionOPTemplate<any, any, any>) => t.build({ bundle: "omit", nameOf: (x) => x.name, stepTemplateName: (s) => s.template.name });
     expect(build(plusOne).script!.image).toBe("node:20-slim");
     const prev = config.defaultImage;
     config.defaultImage = "registry.local/node:22";
