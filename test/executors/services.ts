@@ -30,8 +30,9 @@ const ok = (cmd: string) => spawnSync("bash", ["-c", cmd], { stdio: "ignore", ti
 const sshUp = ok(`exec 3<>/dev/tcp/${ssh.host}/${ssh.port}`) && existsSync(ssh.privateKeyFile);
 const slurmUp = sshUp && ok("squeue -h >/dev/null 2>&1");
 // slurm-wlm-torque's qsub/qstat wrap Slurm (the PBS path without a real PBS server)
-const torqueUp = slurmUp && ok("dpkg -s slurm-wlm-torque >/dev/null 2>&1 && command -v qsub");
-const sgeUp = sshUp && ok("SGE_ROOT=/var/lib/gridengine SGE_CELL=default qstat >/dev/null 2>&1 && dpkg -s gridengine-client >/dev/null 2>&1");
+const installed = (pkg: string) => `dpkg-query -W -f='\${Status}' ${pkg} 2>/dev/null | grep -q 'install ok installed'`;
+const torqueUp = slurmUp && ok(installed("slurm-wlm-torque"));
+const sgeUp = sshUp && ok(`${installed("gridengine-client")} && SGE_ROOT=/var/lib/gridengine SGE_CELL=default qstat >/dev/null 2>&1`);
 
 /**
  * Grid Engine's client and slurm-wlm-torque conflict, so CI runs two phases (hpc-services.sh
