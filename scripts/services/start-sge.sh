@@ -11,7 +11,9 @@ H=$(hostname)
 log() { echo "[start-sge] $*" >&2; }
 mkdir -p "$WORK"
 
-if ! dpkg -s gridengine-master gridengine-exec gridengine-client >/dev/null 2>&1; then
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+# (dpkg -s also succeeds for packages removed with their config left: slurm-wlm-torque does that)
+if ! installed gridengine-master || ! installed gridengine-exec || ! installed gridengine-client; then
   log "installing gridengine (removes slurm-wlm-torque if present)"
   [ -n "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v lock)" ] || apt-get update -qq
   # the package's postinst creates the cell only when these are preseeded

@@ -12,12 +12,13 @@ M=$BASE/munge
 DB=$BASE/mariadb
 log() { echo "[start-slurm] $*" >&2; }
 
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 pkgs=()
 command -v slurmctld >/dev/null || pkgs+=(slurm-wlm slurmctld slurmd slurm-client)
 command -v munged >/dev/null || pkgs+=(munge)
-if [ "${TORQUE:-1}" = 1 ] && ! dpkg -s slurm-wlm-torque >/dev/null 2>&1; then
-  # apt removes gridengine-client (same qsub/qstat/qdel) to make room: start-sge.sh swaps back
-  dpkg -s gridengine-client >/dev/null 2>&1 && log "replacing gridengine-client by slurm-wlm-torque (they conflict)"
+if [ "${TORQUE:-1}" = 1 ] && ! installed slurm-wlm-torque; then
+  # apt removes Grid Engine (its client ships the same qsub/qstat/qdel): start-sge.sh swaps back
+  installed gridengine-client && log "replacing gridengine-client by slurm-wlm-torque (they conflict)"
   pkgs+=(slurm-wlm-torque)
 fi
 if [ "${ACCT:-0}" = 1 ]; then

@@ -86,27 +86,6 @@ export class SshConnection {
     }
   }
 
-  /** A command on a channel of its own. */
-  execChannel(command: string, stdin?: string): Promise<ExecResult> {
-    return this.slot(
-      () =>
-        new Promise<ExecResult>((resolve, reject) => {
-          this.client.exec(command, (err, stream) => {
-            if (err) return reject(new ConnectionError(`ssh ${this.key}: ${err.message}`));
-            const out: Buffer[] = [];
-            const errs: Buffer[] = [];
-            stream.on("data", (c: Buffer) => out.push(c));
-            stream.stderr.on("data", (c: Buffer) => errs.push(c));
-            stream.on("close", (code: number | null | undefined, signal?: string) => {
-              if (code == null && !signal) return reject(new ConnectionError(`ssh ${this.key}: connection lost while running a command`));
-              resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errs).toString("utf8"), code: code ?? null });
-            });
-            stream.end(stdin);
-          });
-        }),
-    );
-  }
-
   sftp(): Promise<SFTPWrapper> {
     this.sftpSession ??= new Promise<SFTPWrapper>((resolve, reject) =>
       this.client.sftp((err, sftp) => (err ? reject(new ConnectionError(`sftp ${this.key}: ${err.message}`)) : resolve(sftp))),
