@@ -81,6 +81,9 @@ osd pool default pg autoscale mode = off
 mon allow pool size one = true
 mon warn on pool no redundancy = false
 mon max pg per osd = 1000
+# State lives under /tmp: do not stop the mon when that filesystem is merely busy.
+mon data avail warn = 2
+mon data avail crit = 1
 osd crush chooseleaf type = 0
 run dir = $C/run
 admin socket = $C/run/\$name.asok
@@ -110,7 +113,20 @@ U=$(cat /proc/sys/kernel/random/uuid)
 ID=$(timeout 60 ceph "${CC[@]}" osd new "$U")
 mkdir -p "$C/osd/ceph-$ID"
 ceph-osd "${CC[@]}" -i "$ID" --mkfs --osd-uuid "$U" 2>/dev/null
-ceph-osd "${CC[@]}" -i "$ID"
+# Ceph Pacific's OSD can race its first mon command at start-up ("wrong fsid") and exit: retry.
+osd_up() { timeout 10 ceph "${CC[@]}" osd stat 2>/dev/null | grep -q "1 up"; }
+for attempt in 1 2 3 4 5; do
+  ceph-osd "${CC[@]}" -i "$ID" || true
+  for _ in $(seq 1 40); do
+    osd_up && break 2
+    alive "$C/run/osd.$ID.pid" || break
+    sleep 0.5
+  done
+  log "OSD did not come up (attempt $attempt), retrying"
+  [ -f "$C/run/osd.$ID.pid" ] && kill "$(cat "$C/run/osd.$ID.pid")" 2>/dev/null || true
+  sleep 1
+done
+osd_up || { log "OSD did not come up; see $C/log/osd.$ID.log"; exit 1; }
 radosgw "${CC[@]}" -n client.rgw.gw
 for _ in $(seq 1 90); do answers && break; sleep 1; done
 answers || { log "radosgw did not answer on $URL; see $C/log"; exit 1; }

@@ -39,6 +39,8 @@ export interface S3StorageOptions {
   partSize?: number;
   /** Parts in flight at once (each holds a part in memory). Default 4. */
   concurrency?: number;
+  /** A request that makes no progress for this long fails (ms). Default 120000: a full store can stall writes forever. */
+  requestTimeout?: number;
   /** A configured SDK client to use instead of building one from the fields above. */
   client?: S3Client;
 }
@@ -86,7 +88,9 @@ export class S3StorageClient implements StorageClient {
     const md5 = options.md5 ?? (await md5File(path, options.signal));
     const target = { s3: this.s3, bucket: this.bucket, key: Key, md5, metadata: { [MD5_METADATA]: md5 } };
     if (st.size > this.partSize) {
-      await uploadMultipart(target, path, st.size, { partSize: this.partSize, concurrency: this.concurrency, signal: options.signal });
+      // S3 allows at most 10,000 parts: very large files get larger parts.
+      const partSize = Math.max(this.partSize, Math.ceil(st.size / 10_000));
+      await uploadMultipart(target, path, st.size, { partSize, concurrency: this.concurrency, signal: options.signal });
       return;
     }
     let etag: string | undefined;
@@ -181,6 +185,7 @@ function sdkConfig(o: S3StorageOptions) {
     ...(o.endpoint ? { endpoint: endpointUrl(o.endpoint, o.secure ?? true) } : {}),
     forcePathStyle: o.pathStyle ?? !!o.endpoint,
     ...(credentials ? { credentials } : {}),
+    requestHandler: { requestTimeout: o.requestTimeout ?? 120_000, connectionTimeout: 10_000 },
     // Self-hosted stores (e.g. Ceph Pacific) reject the SDK's default CRC32 trailers; we check md5s.
     requestChecksumCalculation: "WHEN_REQUIRED" as const,
     responseChecksumValidation: "WHEN_REQUIRED" as const,

@@ -5,8 +5,8 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { once } from "node:events";
-import { LocalStorageClient, loadArtifact, md5File, saveArtifact, type StorageClient } from "../../src/storage/index.ts";
-import { newS3Client } from "./helpers.ts";
+import { LocalStorageClient, loadArtifact, md5File, S3StorageClient, saveArtifact, type StorageClient } from "../../src/storage/index.ts";
+import { deleteAll, makeS3Client } from "./s3-env.ts";
 
 const [kind, mode, mibArg, work] = process.argv.slice(2) as [string, string, string, string];
 const mib = Number(mibArg);
@@ -19,7 +19,7 @@ async function writeBigFile(path: string): Promise<void> {
   await once(ws, "finish");
 }
 
-const client: StorageClient = kind === "s3" ? newS3Client() : new LocalStorageClient(join(work, "store"));
+const client: StorageClient = kind === "s3" ? makeS3Client() : new LocalStorageClient(join(work, "store"));
 const src = join(work, "big.bin");
 await writeBigFile(src);
 const md5 = await md5File(src);
@@ -41,4 +41,5 @@ const seconds = (performance.now() - t0) / 1000;
 clearInterval(timer);
 peak = Math.max(peak, process.memoryUsage().rss);
 const ok = (await md5File(join(work, "back.bin"))) === md5;
+if (client instanceof S3StorageClient) await deleteAll(client);
 console.log(JSON.stringify({ kind, mode, mib, seconds, baseMiB: base / 2 ** 20, growthMiB: (peak - base) / 2 ** 20, ok }));
