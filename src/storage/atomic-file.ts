@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { constants } from "node:fs";
+import { copyFile, mkdir, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 
@@ -58,4 +59,34 @@ export async function md5File(path: string, signal?: AbortSignal): Promise<strin
     for await (const chunk of chunks) hash.update(chunk);
   }, signal ? { signal } : {});
   return hash.digest("hex");
+}
+
+/**
+ * Copies the file `src` to `dest` like writeFileAtomic, but in the kernel (copy_file_range, or a
+ * reflink where the filesystem has them): for stores on local disk. The abort signal is checked
+ * before the rename; `check` runs on the copy (for instance an md5 comparison).
+ */
+export async function copyFileAtomic(
+  src: string,
+  dest: string,
+  options: { signal?: AbortSignal | undefined; check?: (tmp: string) => Promise<void> } = {},
+): Promise<void> {
+  options.signal?.throwIfAborted();
+  await mkdir(dirname(dest), { recursive: true });
+  const tmp = tempPathFor(dest);
+  try {
+    await copyFile(src, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+    const fh = await open(tmp, "r+");
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await options.check?.(tmp);
+    options.signal?.throwIfAborted();
+    await rename(tmp, dest);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
 }
