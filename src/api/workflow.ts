@@ -6,7 +6,7 @@ import type { EngineEvent, LocalRun, StepRecord, WorkflowRecord } from "../engin
 import { type ArgoBackend, type ArgoBackendOptions, argoBackendFromEnv } from "../argo/client/index.ts";
 import { config } from "./config.ts";
 import { StepInfo } from "./step-info.ts";
-import { ENV } from "../argo/dflow-conventions.ts";
+import { ENV, REUSE_ANNOTATION, type ReusedStep } from "../argo/dflow-conventions.ts";
 import { type CompileOptions, compileWorkflow } from "../compile/compile.ts";
 import { toJson, toYaml } from "../compile/yaml.ts";
 import { encodeParam } from "../op/codec.ts";
@@ -49,6 +49,11 @@ export interface WorkflowOptions<P extends Record<string, unknown> = {}> {
 
 export interface SubmitOptions {
   mode?: "local" | "argo";
+  /**
+   * Steps of earlier runs (from queryStep) to reuse: a step whose key matches is not run and takes
+   * their outputs (change them first with modifyOutputParameter/modifyOutputArtifact).
+   */
+  reuseStep?: StepInfo[];
   /** Argo server settings for this submission. */
   argo?: ArgoBackendOptions;
   /** Record root (local runs). */
@@ -59,6 +64,19 @@ export interface SubmitOptions {
   /** Overrides of workflow parameters. */
   parameters?: Record<string, unknown>;
   onEvent?: (e: EngineEvent) => void;
+}
+
+/** A queried step as the engine reuses it: its key and (possibly modified) outputs. */
+function toReused(step: StepInfo): ReusedStep {
+  if (step.key === undefined) {
+    throw new DflowError(`reuseStep: step "${step.displayName}" (${step.id}) has no key; only steps with a key can be reused`, step.displayName, "reuse");
+  }
+  return {
+    key: step.key,
+    from: step.id,
+    parameters: Object.fromEntries(Object.entries(step.outputs.parameters).map(([k, v]) => [k, v.value])),
+    artifacts: Object.fromEntries(Object.entries(step.outputs.artifacts).map(([k, v]) => [k, v.path])),
+  };
 }
 
 export interface StepQuery {
@@ -151,17 +169,22 @@ export class Workflow<P extends Record<string, unknown> = {}> {
   /**
    * Runs the workflow: on the local engine unless `config.mode` (or `options.mode`) is "argo".
    * Returns once it has started; `wait()` waits for the end. What runs is the compiled manifest.
+   * Each submission is a new run with a new id (the object then follows that run).
    */
   async submit(options: SubmitOptions = {}): Promise<this> {
     this.assertNotInStep();
     if (process.env.DFLOW_COMPILE_ONLY) return this;
     const mode = options.mode ?? this.options.mode ?? config.mode;
     const manifest = this.compile();
+    if (options.reuseStep?.length) {
+      if (mode === "argo") throw new DflowError("reuseStep is supported on the local engine only (Argo has no way to take a step's outputs from outside)", this.name, "reuse");
+      (manifest.metadata.annotations ??= {})[REUSE_ANNOTATION] = JSON.stringify(options.reuseStep.map(toReused));
+    }
     const parameters = options.parameters ? Object.fromEntries(Object.entries(options.parameters).map(([k, v]) => [k, encodeParam(v)])) : undefined;
     if (options.onEvent) this.onEvent = options.onEvent;
     if (mode === "argo") {
       const backend = this.argoBackend(options.argo);
-      const submitted = await backend.submit(manifest, { ...(parameters ? { parameters } : {}), ...(this.id ? { name: this.id } : {}) });
+      const submitted = await backend.submit(manifest, { ...(parameters ? { parameters } : {}) });
       this.id = submitted.name;
       return this;
     }
@@ -173,7 +196,6 @@ export class Workflow<P extends Record<string, unknown> = {}> {
       ...(options.timeout !== undefined ? { timeoutSeconds: options.timeout } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(parameters ? { parameters } : {}),
-      ...(this.id ? { id: this.id } : {}),
     });
     this.id = run.id;
     this.run = run;

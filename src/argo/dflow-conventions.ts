@@ -54,3 +54,18 @@ export const EXIT = {
 export const DEFAULT_NODE_IMAGE = "node:20-slim";
 export const DEFAULT_SHELL_IMAGE = "alpine:3.20";
 export const DEFAULT_PYTHON_IMAGE = "python:3.12-slim";
+
+/**
+ * Workflow annotation listing steps reused from earlier runs (`submit({ reuseStep })`): a JSON list
+ * of ReusedStep. The local engine skips a node whose `dflow_key` matches and gives it these outputs.
+ */
+export const REUSE_ANNOTATION = "dflow-ts/reuse";
+
+export interface ReusedStep {
+  key: string;
+  /** Where it came from, for the record. */
+  from?: string;
+  parameters: Record<string, string>;
+  /** Artifact name → local path. */
+  artifacts: Record<string, string>;
+}

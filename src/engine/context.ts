@@ -1,4 +1,5 @@
 // Per-run state shared by the scheduler's pieces. One RunContext per workflow run; nothing global.
+import type { ReusedStep } from "../argo/dflow-conventions.ts";
 import { createHash } from "node:crypto";
 import type { Template, Workflow } from "../argo/manifest.ts";
 import type { ArtifactStore, ArtifactValue } from "./artifacts.ts";
@@ -23,6 +24,8 @@ export interface RunContext {
   readonly globalArtifacts: Record<string, ArtifactValue>;
   /** Template by name, with spec.templateDefaults merged in. */
   template(name: string): Template;
+  /** Steps reused from earlier runs, by key (submit({ reuseStep })). */
+  readonly reuse: ReadonlyMap<string, ReusedStep>;
   /** Bundle file for a function OP's source, written once per bundle hash. */
   bundlePath(hash: string, source: string): string;
 }

@@ -1,5 +1,6 @@
 // Executing one node: resolve the template's inputs, create the node (Argo's node model), apply
 // retryStrategy and deadlines, then hand over to the steps / dag / pod / suspend executors.
+import { reusedOutputs } from "./reuse.ts";
 import { relative } from "node:path";
 import type { NodePhase, NodeType, RetryStrategy, Template } from "../argo/manifest.ts";
 import { KEY_PARAMETER } from "../argo/dflow-conventions.ts";
@@ -77,6 +78,8 @@ export async function executeNode(ctx: RunContext, inv: Invocation): Promise<Nod
   ctx.record.writeParameters(node, "inputs");
   if (!inputs) return finishNode(ctx, node, inputError!.phase, inputError!.message);
   if (inv.signal.aborted) return finishNode(ctx, node, "Failed", stopMessage(inv.signal));
+  const reused = key ? ctx.reuse.get(key) : undefined;
+  if (reused) return finishNode(ctx, node, "Succeeded", `reused from ${reused.from ?? "an earlier run"}`, await reusedOutputs(reused, ctx.store, node.dir!));
   if (retry) return runRetry(ctx, inv, node, retry);
   return runTemplate(ctx, inv, node, tmpl, kind, inputs);
 }

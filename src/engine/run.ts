@@ -1,5 +1,6 @@
 // A workflow run: validation, the run directory, the root node (entrypoint), the exit handler,
 // the whole-workflow deadline and terminate().
+import { reusedSteps } from "./reuse.ts";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -32,6 +33,7 @@ export function startWorkflow(manifest: Workflow, opts: EngineOptions = {}): Loc
   const workflow = structuredClone(manifest);
   applyParameterOverrides(workflow, opts.parameters ?? {});
   validateWorkflow(workflow);
+  const reuse = reusedSteps(workflow);
   const id = opts.id ?? generateId(workflow);
   const dir = resolve(opts.root ?? "dflow-runs", id);
   if (existsSync(join(dir, "journal.jsonl"))) throw new WorkflowError(`a run with id "${id}" already exists in ${dir}`);
@@ -42,7 +44,7 @@ export function startWorkflow(manifest: Workflow, opts: EngineOptions = {}): Loc
   const baseEnv: Record<string, string> = { ...(process.env as Record<string, string>), ...(opts.env ?? {}) };
   delete baseEnv.NODE_OPTIONS;
   const pool = new WorkerPool(pods, baseEnv);
-  const record = new RunRecord(dir, { id, name: id, phase: "Pending" }, opts.onEvent);
+  const record = new RunRecord(dir, { id, name: id, phase: "Pending" }, { onEvent: opts.onEvent, fsync: opts.fsync ?? process.env.DFLOW_FSYNC === "1" });
   const templates = new Map<string, Template>((workflow.spec.templates ?? []).map((t) => [t.name, withDefaults(t, workflow.spec.templateDefaults)]));
   const bundles = new Map<string, string>();
   const creation = new Date();
@@ -71,6 +73,7 @@ export function startWorkflow(manifest: Workflow, opts: EngineOptions = {}): Loc
     baseEnv,
     globals,
     globalArtifacts: {},
+    reuse,
     template(name) {
       const t = templates.get(name);
       if (!t) throw new WorkflowError(`template "${name}" not found`);
@@ -97,9 +100,8 @@ export function startWorkflow(manifest: Workflow, opts: EngineOptions = {}): Loc
   const timer = deadlines.length ? setTimeout(() => main.abort(new StopReason(WORKFLOW_DEADLINE)), Math.min(...deadlines) * 1000) : undefined;
 
   const done = (async (): Promise<RunResult> => {
-    record.start(workflow);
     const startedAt = new Date();
-    record.setWorkflow({ phase: "Running", startedAt: startedAt.toISOString() });
+    record.start(workflow, { phase: "Running", startedAt: startedAt.toISOString() });
     let phase: WorkflowPhase = "Failed";
     let message: string | undefined;
     try {
@@ -135,7 +137,14 @@ export function startWorkflow(manifest: Workflow, opts: EngineOptions = {}): Loc
       clearTimeout(timer);
       await pool.close();
     }
+    try {
+      await record.flushAll();
+    } catch (e) {
+      if (phase === "Succeeded") phase = "Error";
+      message ??= `cannot write the run's record: ${errorMessage(e)}`;
+    }
     record.setWorkflow({ phase, finishedAt: new Date().toISOString(), ...(message ? { message } : {}) });
+    record.close();
     return { id, dir, phase, ...(message ? { message } : {}), record: record.toRecord() };
   })();
 
