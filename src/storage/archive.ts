@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { mkdir, open, readdir, rm, stat } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { createGunzip, createGzip } from "node:zlib";
 import * as tar from "tar";
@@ -49,8 +49,12 @@ export async function unpackArchive(file: string, dest: string, options: { signa
   try {
     await extractSafely(file, tmp, options.signal);
     const entries = await readdir(tmp);
-    if (entries.length === 1) await replacePath(join(tmp, entries[0]!), target);
-    else {
+    if (entries.length === 1) {
+      const only = join(tmp, entries[0]!);
+      // Moved out of its directory, a lone link would point relative to dest's parent.
+      if ((await lstat(only)).isSymbolicLink()) throw new StorageError(`archive ${file} holds nothing but the symbolic link ${JSON.stringify(entries[0])}`);
+      await replacePath(only, target);
+    } else {
       await replacePath(tmp, target);
       return;
     }

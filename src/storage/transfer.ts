@@ -78,9 +78,11 @@ export async function loadArtifact(client: StorageClient, key: string, dest: str
     try {
       await unpackArchive(tmp, unpacked, opt(options.signal));
       const inside = join(unpacked, sub);
-      await lstat(inside).catch(() => {
+      const st = await lstat(inside).catch(() => {
         throw new NotFoundError(`${key}:${sub}`);
       });
+      // Moved out of the artifact, a link would resolve relative to `dest` instead.
+      if (st.isSymbolicLink()) throw new StorageError(`subPath ${JSON.stringify(sub)} of ${JSON.stringify(key)} is a symbolic link`);
       await replacePath(inside, target);
     } finally {
       await rm(unpacked, { recursive: true, force: true });

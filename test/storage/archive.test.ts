@@ -41,6 +41,7 @@ const hostile: Array<[string, RawEntry[]]> = [
   ["a character device", [{ path: "tty", type: "CharacterDevice" }]],
   ["a block device", [{ path: "disk", type: "BlockDevice" }]],
   ["a FIFO", [{ path: "pipe", type: "FIFO" }]],
+  ["a lone top-level link (it would become the destination, pointing at its parent)", [{ path: "l", type: "SymbolicLink", linkpath: "." }]],
 ];
 
 describe("unpackArchive refuses hostile archives and leaves nothing behind", () => {
