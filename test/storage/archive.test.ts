@@ -41,6 +41,11 @@ const hostile: Array<[string, RawEntry[]]> = [
   ["a character device", [{ path: "tty", type: "CharacterDevice" }]],
   ["a block device", [{ path: "disk", type: "BlockDevice" }]],
   ["a FIFO", [{ path: "pipe", type: "FIFO" }]],
+  ["a link climbing out through another link", [
+    { path: "a/", type: "Directory" },
+    { path: "a/l2", type: "SymbolicLink", linkpath: ".." },
+    { path: "l1", type: "SymbolicLink", linkpath: "a/l2/.." },
+  ]],
   ["a lone top-level link (it would become the destination, pointing at its parent)", [{ path: "l", type: "SymbolicLink", linkpath: "." }]],
 ];
 
