@@ -51,7 +51,14 @@ export async function runDag(ctx: RunContext, inv: Invocation, node: NodeState, 
     stopped: () => tripped && failFast,
     onFailure: () => {},
   };
-  const running = new Map<string, Promise<void>>();
+  let running = 0;
+  // Event-driven: a task is looked at when the DAG starts and when one of its dependencies is done.
+  const order = [...states.values()];
+  const index = new Map(order.map((s, i) => [s.task.name, i]));
+  const dependents = new Map<string, TaskState[]>();
+  for (const s of order) for (const d of new Set(s.deps)) dependents.set(d, [...(dependents.get(d) ?? []), s]);
+  let newlyDone: TaskState[] = [];
+  let wake: (() => void) | undefined;
 
   const depState = (name: string) => {
     const s = states.get(name)!;
@@ -64,42 +71,68 @@ export async function runDag(ctx: RunContext, inv: Invocation, node: NodeState, 
     };
   };
 
-  const start = (s: TaskState) => {
-    s.status = "running";
-    const scope = new Scope({ ...inputScope.vars, ...vars }, { ...inputScope.artifacts, ...artifacts });
-    const p = runChild(cc, s.task, scope, { parentId: node.id, fullName: `${inv.fullName}.${s.task.name}`, prefix: "tasks", taskGroup: true }).then(
-      (result) => {
-        s.status = "done";
-        running.delete(s.task.name);
-        if (!result) {
-          s.phase = "Omitted";
-          return;
-        }
-        s.result = result;
-        vars = { ...vars, ...result.vars };
-        artifacts = { ...artifacts, ...result.artifacts };
-        if (result.failed && !handled.has(s.task.name)) tripped = true;
-      },
-    );
-    running.set(s.task.name, p);
+  const done = (s: TaskState) => {
+    s.status = "done";
+    newlyDone.push(s);
   };
 
+  const start = (s: TaskState) => {
+    s.status = "running";
+    running++;
+    const scope = new Scope({ ...inputScope.vars, ...vars }, { ...inputScope.artifacts, ...artifacts });
+    void runChild(cc, s.task, scope, { parentId: node.id, fullName: `${inv.fullName}.${s.task.name}`, prefix: "tasks", taskGroup: true })
+      .then(
+        (result) => {
+          if (!result) {
+            s.phase = "Omitted";
+            return;
+          }
+          s.result = result;
+          vars = { ...vars, ...result.vars };
+          artifacts = { ...artifacts, ...result.artifacts };
+          if (result.failed && !handled.has(s.task.name)) tripped = true;
+        },
+        (e: unknown) => {
+          failure ??= e;
+        },
+      )
+      .finally(() => {
+        running--;
+        done(s);
+        wake?.();
+      });
+  };
+
+  let failure: unknown;
+  let candidates: TaskState[] = order;
   for (;;) {
-    if (!inv.signal.aborted && !(tripped && failFast)) {
-      for (const s of states.values()) {
+    while (candidates.length > 0) {
+      if (inv.signal.aborted || (tripped && failFast)) break;
+      for (const s of candidates) {
         if (s.status !== "pending" || !wanted.has(s.task.name)) continue;
         if (!s.deps.every((d) => states.get(d)!.status === "done")) continue;
         if (s.depends && !evaluateDepends(s.depends, depState)) {
-          s.status = "done";
           s.phase = "Omitted";
           omittedNode(ctx, node.id, `${inv.fullName}.${s.task.name}`, s.task);
+          done(s);
           continue;
         }
         start(s);
       }
+      candidates = nextCandidates();
     }
-    if (running.size === 0) break;
-    await Promise.race(running.values());
+    if (running === 0) break;
+    await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
+    candidates = nextCandidates();
+  }
+  if (failure !== undefined) throw failure;
+
+  function nextCandidates(): TaskState[] {
+    const next = new Set<TaskState>();
+    for (const s of newlyDone) for (const d of dependents.get(s.task.name) ?? []) if (d.status === "pending") next.add(d);
+    newlyDone = [];
+    return [...next].sort((a, b) => index.get(a.task.name)! - index.get(b.task.name)!);
   }
 
   if (inv.signal.aborted) return finishNode(ctx, node, "Failed", stopMessage(inv.signal));

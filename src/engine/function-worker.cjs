@@ -1,28 +1,35 @@
 // Warm worker for function OPs (plain Node, CommonJS: the bundles it loads are plain CJS).
-// The engine forks it with piped stdout/stderr and sends one step at a time:
-//   { type: "run", id, bundle, env, cwd, marker }
-// It chdirs to the step's workdir, exposes env (also through process.env for the call),
-// awaits `require(bundle).runOp(env)`, then writes `marker` to stdout and stderr so the engine
-// knows the step's output is complete, and replies { type: "done", id, exitCode }.
+// The engine forks it (argv[2]: the token of its end-of-step marker) with piped stdout/stderr and sends one
+// step at a time:
+//   { type: "run", id, bundle, env, cwd }      (env: the step's variables on top of the base env)
+// It chdirs to the step's workdir, sets env (through process.env for the call too), awaits
+// `require(bundle).runOp(env)`, then writes the marker to stdout and stderr so the engine knows
+// the step's output is complete, and replies { type: "done", id, exitCode }.
 "use strict";
 
-const baseEnv = { ...process.env };
+const marker = `\u0000DFLOW-STEP-END-${process.argv[2] || ""}\u0000`;
 const baseCwd = process.cwd();
+const baseEnv = { ...process.env };
 
+/** Back to the base environment (also undoing whatever the OP itself changed), touching only what differs. */
 function restoreEnv() {
-  for (const k of Object.keys(process.env)) if (!(k in baseEnv)) delete process.env[k];
-  Object.assign(process.env, baseEnv);
+  const env = process.env;
+  for (const k of Object.keys(env)) {
+    if (!(k in baseEnv)) delete env[k];
+    else if (env[k] !== baseEnv[k]) env[k] = baseEnv[k];
+  }
+  for (const k in baseEnv) if (!(k in env)) env[k] = baseEnv[k];
 }
 
 async function runStep(msg) {
   let exitCode = 1;
   try {
-    process.chdir(msg.cwd);
     Object.assign(process.env, msg.env);
+    process.chdir(msg.cwd);
     const mod = require(msg.bundle);
     const runOp = mod && (typeof mod.runOp === "function" ? mod.runOp : mod.default && mod.default.runOp);
     if (typeof runOp !== "function") throw new Error(`bundle ${msg.bundle} does not export runOp(env)`);
-    const code = await runOp({ ...process.env, ...msg.env });
+    const code = await runOp({ ...process.env });
     exitCode = typeof code === "number" ? code : 0;
   } catch (err) {
     process.stderr.write(`${err && err.stack ? err.stack : String(err)}\n`);
@@ -35,8 +42,8 @@ async function runStep(msg) {
       // the step directory may be gone
     }
   }
-  process.stdout.write(msg.marker);
-  process.stderr.write(msg.marker);
+  process.stdout.write(marker);
+  process.stderr.write(marker);
   process.send({ type: "done", id: msg.id, exitCode });
 }
 

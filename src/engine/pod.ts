@@ -1,6 +1,6 @@
 // Leaf steps (container and script templates, and function OPs): stage inputs in the step's private
 // root, render and run the command, then collect outputs the way Argo's wait container does.
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { ANNOTATION, ENV } from "../argo/dflow-conventions.ts";
 import type { Template } from "../argo/manifest.ts";
@@ -29,7 +29,7 @@ export async function runPod(
     markRunning(ctx, node);
     const stepDir = ctx.record.stepDir(node);
     const workdir = join(stepDir, "workdir");
-    mkdirSync(join(workdir, "tmp"), { recursive: true });
+    await ctx.record.makeStepDir(node, join("workdir", "tmp"));
     const isFunction = tmpl.metadata?.annotations?.[ANNOTATION.opKind] === "function";
     const c = tmpl.script ?? tmpl.container!;
     const declared = [
@@ -41,8 +41,10 @@ export async function runPod(
     const paths = isFunction ? functionPathMap(stepDir, workdir) : containerPathMap(workdir, declared);
     const where = `templates.${tmpl.name}`;
 
-    node.inputs.artifacts = await stageInputArtifacts(ctx, tmpl, inputs, paths, stepDir);
-    ctx.record.updateNode(node.id, { inputs: node.inputs });
+    if (tmpl.inputs?.artifacts?.length) {
+      node.inputs.artifacts = await stageInputArtifacts(ctx, tmpl, inputs, paths, stepDir);
+      ctx.record.updateNode(node.id, { inputs: node.inputs });
+    }
 
     const podVars: Record<string, string> = { "pod.name": node.id, "node.name": node.fullName };
     for (const a of tmpl.inputs?.artifacts ?? []) if (a.path) podVars[`inputs.artifacts.${a.name}.path`] = a.path;
@@ -54,12 +56,16 @@ export async function runPod(
     const command = (c.command ?? []).map((t, i) => render(t, `command[${i}]`));
     const args = (c.args ?? []).map((t, i) => render(t, `args[${i}]`));
     const progressFile = join(stepDir, "progress");
-    const env: Record<string, string> = { ...ctx.baseEnv, TMPDIR: join(workdir, "tmp"), [ENV.progressFile]: progressFile };
-    for (const e of c.env ?? []) env[e.name] = render(e.value ?? "", `env.${e.name}`);
-    const cwd = c.workingDir && !isFunction ? paths.hostPath(render(c.workingDir, "workingDir")) : workdir;
-    mkdirSync(cwd, { recursive: true });
+    // The step's own variables, on top of the run's base environment.
+    const stepEnv: Record<string, string> = { TMPDIR: join(workdir, "tmp"), [ENV.progressFile]: progressFile };
+    for (const e of c.env ?? []) stepEnv[e.name] = render(e.value ?? "", `env.${e.name}`);
+    let cwd = workdir;
+    if (c.workingDir && !isFunction) {
+      cwd = paths.hostPath(render(c.workingDir, "workingDir"));
+      mkdirSync(cwd, { recursive: true });
+    }
     const logPath = join(stepDir, "log.txt");
-    writeFileSync(logPath, "");
+    const onSpawn = (pid: number) => ctx.record.recordProcess(node, { pid, ...startTimeOf(pid, isFunction) });
 
     const stopPolling = pollProgress(ctx, node, progressFile);
     let result: ProcessResult;
@@ -69,8 +75,9 @@ export async function runPod(
         if (source === undefined) throw new NodeError(`${where}: a function OP must be a script template`);
         const bundle = ctx.bundlePath(tmpl.metadata?.annotations?.[ANNOTATION.bundleHash] ?? sha16(source), source);
         symlinkSync(relative(stepDir, bundle), join(stepDir, "script"));
-        env[ENV.ioRoot] = stepDir;
-        result = await ctx.pool.run({ bundlePath: bundle, env, cwd, logPath, signal: inv.signal });
+        stepEnv[ENV.ioRoot] = stepDir;
+        ctx.record.beforeStart();
+        result = await ctx.pool.run({ bundlePath: bundle, env: stepEnv, cwd, logPath, signal: inv.signal, onSpawn });
       } else {
         let argv: string[];
         if (tmpl.script) {
@@ -83,7 +90,8 @@ export async function runPod(
         }
         if (command.length === 0)
           throw new NodeError(`${where}: no command given (container image entrypoints are not available locally; image "${c.image ?? ""}")`, "Failed");
-        result = await runProcess({ command: argv[0]!, args: argv.slice(1), cwd, env, logPath, signal: inv.signal });
+        ctx.record.beforeStart();
+        result = await runProcess({ command: argv[0]!, args: argv.slice(1), cwd, env: { ...ctx.baseEnv, ...stepEnv }, logPath, signal: inv.signal, onSpawn });
       }
     } catch (e) {
       if (e instanceof NodeError) writeLog(logPath, e.message + "\n");
@@ -160,7 +168,12 @@ async function collectOutputs(
     let value: string | undefined;
     if (vf?.path) {
       const file = paths.hostPath(scope.render(vf.path, where));
-      if (existsSync(file)) value = readFileSync(file, "utf8").trim();
+      const text = readIfExists(file);
+      if (text !== undefined) {
+        value = text.trim();
+        // A function OP writes its outputs straight into the record: no need to write them again.
+        if (value === text && file === join(ctx.record.stepDir(node), "outputs", "parameters", p.name)) ctx.record.parameterWritten(node, "outputs", p.name);
+      }
     } else if (vf?.expression) value = stringify(scope.evaluate(vf.expression, where));
     else if (p.value !== undefined) value = scope.render(String(p.value), where);
     value ??= vf?.default;
@@ -194,11 +207,39 @@ function pollProgress(ctx: RunContext, node: NodeState, file: string): () => voi
 function readProgress(ctx: RunContext, node: NodeState, file: string): void {
   let text: string;
   try {
+    if (!statSync(file, { throwIfNoEntry: false })) return;
     text = readFileSync(file, "utf8").trim();
   } catch {
     return;
   }
   if (/^\d+\/\d+$/.test(text) && text !== node.progress) ctx.record.updateNode(node.id, { progress: text }, "progress");
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
+    throw e;
+  }
+}
+
+/** When a process started (clock ticks since boot, /proc/<pid>/stat field 22), to recognise it later. */
+const startTimes = new Map<number, number>();
+
+export function startTimeOf(pid: number, cache = false): { start?: number } {
+  const known = cache ? startTimes.get(pid) : undefined;
+  if (known !== undefined) return { start: known };
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const start = Number(fields[19]);
+    if (!Number.isFinite(start)) return {};
+    if (cache) startTimes.set(pid, start);
+    return { start };
+  } catch {
+    return {};
+  }
 }
 
 const shellQuote = (s: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

@@ -2,7 +2,8 @@
 // kills everything it started. Like a container, the step ends when its main process exits: any
 // background processes left in its group are killed then.
 import { spawn } from "node:child_process";
-import { accessSync, closeSync, constants, openSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, open, openSync, writeSync } from "node:fs";
+import { promisify } from "node:util";
 import { delimiter, isAbsolute, join } from "node:path";
 
 export const RESULT_LIMIT = 256 * 1024;
@@ -17,6 +18,8 @@ export interface ProcessSpec {
   logPath: string;
   /** Kill the process when this signal aborts (timeout, terminate). */
   signal?: AbortSignal;
+  /** Called with the pid right after the process started. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface ProcessResult {
@@ -59,15 +62,18 @@ export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void
   }
 }
 
-export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
+/** open(2) on libuv's thread pool: creating a file costs the main thread nothing. */
+export const openFd = promisify(open) as (path: string, flags: string) => Promise<number>;
+
+export async function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
   const exe = isAbsolute(spec.command) ? spec.command : resolveExecutable(spec.command, spec.env.PATH);
   if (!exe) {
     const message = `executable "${spec.command}" not found on this host (container images are not used locally)`;
     writeLog(spec.logPath, message + "\n");
     return Promise.resolve({ exitCode: 127, stdout: "", spawnError: message, killed: false });
   }
+  const logFd = await openFd(spec.logPath, "a");
   return new Promise((resolve) => {
-    const logFd = openSync(spec.logPath, "a");
     const chunks: Buffer[] = [];
     let captured = 0;
     let killed = false;
@@ -79,6 +85,7 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
       stdio: ["ignore", "pipe", logFd],
       argv0: spec.command,
     });
+    if (child.pid !== undefined) spec.onSpawn?.(child.pid);
     let killTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
       killed = true;

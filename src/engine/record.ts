@@ -1,10 +1,18 @@
 // The run's on-disk record, in dflow's debug-mode layout (see README of the engine in index.ts):
-// `<root>/<id>/{status, workflow.json, journal.jsonl, <step dir>/…}`. Phase files are rewritten
-// atomically (temp + rename) so a reader never sees a torn value.
+// `<root>/<id>/{status, workflow.json, journal.jsonl, <step dir>/…}`.
+//
+// The journal is the source of truth (readWorkflowRecord replays it). The per-step files (`type`,
+// `phase`, `inputs|outputs/parameters/<name>`) are a view of it written off the critical path: at
+// most FILE_FLUSH_MS after a change, and completely before the run's `done` resolves. A step's
+// directory appears when the step leaves Pending (pods create theirs when they start). The first
+// `phase` of a step is written directly, later ones atomically (temp + rename), so a reader never
+// sees a torn value. Only what changed is written: coalesced phase changes are written once.
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { FileWriter, type FileOp } from "./file-writer.ts";
 import { join, resolve } from "node:path";
 import type { NodePhase, Workflow } from "../argo/manifest.ts";
-import { Journal, replayJournal, type NodeState, type WorkflowState } from "./journal.ts";
+import { Journal, replayJournal, type NodeState, type ProcessInfo, type Replayed, type WorkflowState } from "./journal.ts";
 import type { EngineEvent, StepChange, StepRecord, WorkflowRecord } from "./types.ts";
 
 export function writeFileAtomic(path: string, data: string): void {
@@ -14,6 +22,8 @@ export function writeFileAtomic(path: string, data: string): void {
 }
 
 const DIR_NAME_MAX = 120;
+const FILE_FLUSH_MS = 100;
+const RESERVED = ["workflow.json", "journal.jsonl", "status", "pid", ".bundles", "arguments", "lock"];
 
 /** A directory name from a step key or display name: safe characters only, never "." or "..". */
 export function dirNameFor(name: string): string {
@@ -24,25 +34,66 @@ export function dirNameFor(name: string): string {
   return cleaned || "step";
 }
 
+type Side = "inputs" | "outputs";
+
+/** What of a step directory is on disk already. */
+interface DirFiles {
+  created: boolean;
+  type?: string;
+  phase?: string;
+  /** Parameter sides to (re)write at the next flush. */
+  pending?: Set<Side>;
+  /** Parameter files known to hold their value already (written by the step itself). */
+  written?: Set<string>;
+}
+
+export interface RecordOptions {
+  onEvent?: ((e: EngineEvent) => void) | undefined;
+  fsync?: boolean | undefined;
+}
+
 export class RunRecord {
   private readonly journal: Journal;
   private readonly nodes = new Map<string, NodeState>();
-  private readonly usedDirs = new Set<string>(["workflow.json", "journal.jsonl", "status", "pid", ".bundles", "arguments"]);
+  private readonly childIds = new Map<string, Set<string>>();
+  private readonly usedDirs = new Set<string>(RESERVED);
+  private readonly files = new Map<string, DirFiles>();
+  private readonly dirty = new Set<string>();
+  private fileTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private readonly writer = new FileWriter();
+  private fileError: Error | undefined;
   private workflow: WorkflowState;
+  private readonly onEvent: ((e: EngineEvent) => void) | undefined;
+  /** Nodes of an interrupted run (resume): ids → their last journaled state. */
+  readonly previous: ReadonlyMap<string, NodeState>;
+  readonly previousProcesses: ReadonlyMap<string, ProcessInfo>;
 
   constructor(
     readonly dir: string,
     workflow: WorkflowState,
-    private readonly onEvent?: (e: EngineEvent) => void,
+    opts: RecordOptions = {},
+    replayed?: Replayed,
   ) {
     mkdirSync(dir, { recursive: true });
-    this.journal = new Journal(join(dir, "journal.jsonl"));
+    this.journal = new Journal(join(dir, "journal.jsonl"), !!opts.fsync);
+    this.onEvent = opts.onEvent;
     this.workflow = { ...workflow };
+    this.previous = replayed?.nodes ?? new Map();
+    this.previousProcesses = replayed?.processes ?? new Map();
+    for (const n of this.previous.values()) {
+      this.nodes.set(n.id, n);
+      this.childIds.set(n.id, new Set(n.children));
+      if (n.dir) {
+        this.usedDirs.add(n.dir);
+        this.files.set(n.id, { created: existsSync(join(dir, n.dir)), type: n.type, phase: n.phase });
+      }
+    }
   }
 
-  start(manifest: Workflow): void {
-    writeFileSync(join(this.dir, "workflow.json"), JSON.stringify(manifest, null, 2));
-    this.setWorkflow({ ...this.workflow, pid: process.pid });
+  start(manifest: Workflow | undefined, patch: Partial<WorkflowState>): void {
+    if (manifest) writeFileSync(join(this.dir, "workflow.json"), JSON.stringify(manifest, null, 2));
+    this.setWorkflow({ ...this.workflow, ...patch, pid: process.pid });
   }
 
   get workflowState(): Readonly<WorkflowState> {
@@ -52,7 +103,10 @@ export class RunRecord {
   setWorkflow(patch: Partial<WorkflowState>): void {
     this.workflow = { ...this.workflow, ...patch };
     this.journal.append({ k: "wf", at: new Date().toISOString(), wf: patch });
-    if (patch.phase !== undefined) writeFileAtomic(join(this.dir, "status"), this.workflow.phase + "\n");
+    if (patch.phase !== undefined) {
+      this.journal.commit();
+      writeFileAtomic(join(this.dir, "status"), this.workflow.phase + "\n");
+    }
     this.onEvent?.({ type: "workflow", id: this.workflow.id, phase: this.workflow.phase, message: this.workflow.message });
   }
 
@@ -62,27 +116,40 @@ export class RunRecord {
     return n;
   }
 
+  has(id: string): boolean {
+    return this.nodes.has(id);
+  }
+
   allNodes(): IterableIterator<NodeState> {
     return this.nodes.values();
   }
 
-  /** Register a node; `dirHint` (a key or display name) gives it a step directory. */
+  /**
+   * Register a node; `dirHint` (a key or display name) gives it a step directory. A node the
+   * interrupted run already had (resume) keeps its directory and its children.
+   */
   createNode(node: NodeState, dirHint?: string): NodeState {
-    if (dirHint !== undefined) {
+    const old = this.nodes.get(node.id);
+    if (old) {
+      if (old.dir && dirHint !== undefined) node.dir = old.dir;
+      node.children = old.children;
+    } else if (dirHint !== undefined) {
       const base = dirNameFor(dirHint);
       let name = base;
       for (let i = 2; this.usedDirs.has(name); i++) name = `${base}-${i}`;
       this.usedDirs.add(name);
       node.dir = name;
-      const abs = join(this.dir, name);
-      mkdirSync(abs, { recursive: true });
-      writeFileSync(join(abs, "type"), node.type + "\n");
-      writeFileAtomic(join(abs, "phase"), node.phase + "\n");
     }
+    if (node.dir && !this.files.has(node.id)) this.files.set(node.id, { created: false });
     this.nodes.set(node.id, node);
+    if (!this.childIds.has(node.id)) this.childIds.set(node.id, new Set(node.children));
     if (node.parentId) {
       const parent = this.nodes.get(node.parentId);
-      if (parent && !parent.children.includes(node.id)) parent.children.push(node.id);
+      const ids = this.childIds.get(node.parentId);
+      if (parent && ids && !ids.has(node.id)) {
+        ids.add(node.id);
+        parent.children.push(node.id);
+      }
     }
     this.persist(node, "created");
     return node;
@@ -90,10 +157,7 @@ export class RunRecord {
 
   updateNode(id: string, patch: Partial<NodeState>, change: StepChange = "progress"): NodeState {
     const node = this.node(id);
-    const phaseChanged = patch.phase !== undefined && patch.phase !== node.phase;
     Object.assign(node, patch);
-    if (node.dir && phaseChanged) writeFileAtomic(join(this.dir, node.dir, "phase"), node.phase + "\n");
-    if (node.dir && patch.type) writeFileSync(join(this.dir, node.dir, "type"), node.type + "\n");
     this.persist(node, change);
     return node;
   }
@@ -108,20 +172,125 @@ export class RunRecord {
     return join(this.dir, node.dir);
   }
 
-  /** Write the node's parameter values as files under inputs/ or outputs/ of its directory. */
-  writeParameters(node: NodeState, side: "inputs" | "outputs"): void {
-    if (!node.dir) return;
-    const params = node[side].parameters;
-    const names = Object.keys(params);
-    if (names.length === 0) return;
-    const dir = join(this.dir, node.dir, side, "parameters");
-    mkdirSync(dir, { recursive: true });
-    for (const name of names) writeFileSync(join(dir, name), params[name]!);
+  /** Create `sub` (e.g. "workdir/tmp") in the node's directory, which is created with it (on the thread pool). */
+  async makeStepDir(node: NodeState, sub: string): Promise<string> {
+    const path = join(this.stepDir(node), sub);
+    await mkdir(path, { recursive: true });
+    const f = this.files.get(node.id);
+    if (f) f.created = true;
+    return path;
+  }
+
+  /** Write the node's parameter values as files under inputs/ or outputs/ of its directory (soon). */
+  writeParameters(node: NodeState, side: Side): void {
+    if (!node.dir || Object.keys(node[side].parameters).length === 0) return;
+    const f = this.files.get(node.id);
+    if (!f) return;
+    (f.pending ??= new Set()).add(side);
+    this.markDirty(node.id);
+  }
+
+  /** The step wrote `<dir>/<side>/parameters/<name>` with exactly its value: no need to rewrite it. */
+  parameterWritten(node: NodeState, side: Side, name: string): void {
+    const f = this.files.get(node.id);
+    if (f) (f.written ??= new Set()).add(`${side}/${name}`);
+  }
+
+  /** Forget what is known of a step directory (it was emptied before a re-run). */
+  resetStepDir(node: NodeState): void {
+    if (node.dir) this.files.set(node.id, { created: false });
+  }
+
+  /** Journal the process that runs a step, at once (so that a resume can find it). */
+  recordProcess(node: NodeState, proc: ProcessInfo): void {
+    this.journal.append({ k: "pid", at: new Date().toISOString(), id: node.id, proc });
+    this.journal.flush();
+  }
+
+  /** Make every transition so far durable before a step starts (see journal.ts). */
+  beforeStart(): void {
+    this.journal.commit();
   }
 
   private persist(node: NodeState, change: StepChange): void {
-    this.journal.append({ k: "node", at: new Date().toISOString(), node });
+    this.journal.append({ k: "node", at: new Date().toISOString(), node }, change === "finished");
+    if (node.dir) this.markDirty(node.id);
     this.onEvent?.({ type: "step", change, step: toStepRecord(this.dir, node) });
+  }
+
+  private markDirty(id: string): void {
+    this.dirty.add(id);
+    if (!this.fileTimer && !this.flushing) this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    this.fileTimer = setTimeout(() => {
+      this.fileTimer = undefined;
+      this.flushing = this.flushFiles(false)
+        .catch((e: unknown) => {
+          this.fileError ??= e as Error;
+        })
+        .finally(() => {
+          this.flushing = undefined;
+          if (this.dirty.size > 0 && !this.fileTimer) this.scheduleFlush();
+        });
+    }, FILE_FLUSH_MS);
+    this.fileTimer.unref();
+  }
+
+  /** The operations that bring the changed step files up to date; `all` includes Pending steps. */
+  private fileOps(all: boolean): FileOp[] {
+    const ops: FileOp[] = [];
+    for (const id of this.dirty) {
+      const node = this.nodes.get(id);
+      const f = this.files.get(id);
+      if (!node?.dir || !f) {
+        this.dirty.delete(id);
+        continue;
+      }
+      if (node.phase === "Pending" && !all) continue;
+      this.dirty.delete(id);
+      const abs = join(this.dir, node.dir);
+      if (!f.created) ops.push(["mkdir", abs]);
+      f.created = true;
+      if (f.type !== node.type) ops.push(["write", join(abs, "type"), node.type + "\n"]);
+      f.type = node.type;
+      if (f.phase !== node.phase) ops.push([f.phase === undefined ? "write" : "replace", join(abs, "phase"), node.phase + "\n"]);
+      f.phase = node.phase;
+      for (const side of f.pending ?? []) {
+        const values = node[side].parameters;
+        const names = Object.keys(values).filter((n) => !f.written?.has(`${side}/${n}`));
+        if (names.length === 0) continue;
+        const pdir = join(abs, side, "parameters");
+        ops.push(["mkdir", pdir]);
+        for (const n of names) ops.push(["write", join(pdir, n), values[n]!]);
+      }
+      f.pending = undefined;
+    }
+    return ops;
+  }
+
+  /** Write the step files that changed (on the writer thread). */
+  private async flushFiles(all: boolean): Promise<void> {
+    const error = await this.writer.run(this.fileOps(all));
+    if (error) throw new Error(`cannot write the run's record: ${error}`);
+  }
+
+  /** Everything written (journal committed, step files flushed); throws what failed in the background. */
+  async flushAll(): Promise<void> {
+    if (this.fileTimer) clearTimeout(this.fileTimer);
+    this.fileTimer = undefined;
+    while (this.flushing) await this.flushing;
+    await this.flushFiles(true);
+    this.journal.commit();
+    const err = this.journal.error ?? this.fileError;
+    if (err) throw err;
+  }
+
+  /** Commit and close the journal (after the last setWorkflow). */
+  close(): void {
+    this.journal.close();
+    void this.writer.close();
   }
 
   toRecord(): WorkflowRecord {
@@ -143,7 +312,8 @@ function toStepRecord(runDir: string, node: NodeState): StepRecord {
 }
 
 function buildRecord(dir: string, wf: WorkflowState, nodes: Iterable<NodeState>): WorkflowRecord {
-  return { ...wf, dir, steps: [...nodes].map((n) => toStepRecord(dir, n)) };
+  const { pidStart: _p, uid: _u, creationTimestamp: _c, resumed: _r, ...rest } = wf;
+  return { ...rest, dir, steps: [...nodes].map((n) => toStepRecord(dir, n)) };
 }
 
 /** Read a run's record from its journal: works for finished, running and interrupted runs. */

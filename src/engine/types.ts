@@ -71,6 +71,11 @@ export interface EngineOptions {
   env?: Record<string, string>;
   /** Overrides of spec.arguments.parameters (the CLI's -p name=value). */
   parameters?: Record<string, string>;
+  /**
+   * Also survive a power loss: fdatasync the journal before a step starts whenever it holds a
+   * "finished" line not yet synced (default: survive the engine being killed; env DFLOW_FSYNC=1).
+   */
+  fsync?: boolean;
 }
 
 export interface RunResult {

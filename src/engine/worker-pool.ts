@@ -3,19 +3,22 @@
 // terminated, is killed (with its process group) and replaced on demand.
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { killGroup, RESULT_LIMIT, type ProcessResult } from "./process-runner.ts";
+import { killGroup, openFd, RESULT_LIMIT, type ProcessResult } from "./process-runner.ts";
 
 const WORKER_SCRIPT = fileURLToPath(new URL("./function-worker.cjs", import.meta.url));
 
 export interface FunctionJob {
   /** Absolute path of the CommonJS bundle exporting runOp(env). */
   bundlePath: string;
+  /** The step's variables, on top of the pool's base environment. */
   env: Record<string, string>;
   cwd: string;
   logPath: string;
   signal?: AbortSignal;
+  /** Called with the pid of the worker process that runs the step. */
+  onSpawn?: (pid: number) => void;
 }
 
 interface ActiveJob {
@@ -55,7 +58,8 @@ class MarkerStream {
 }
 
 class Worker {
-  readonly marker = `\u0000DFLOW-STEP-END-${randomBytes(8).toString("hex")}\u0000`;
+  private readonly token = randomBytes(8).toString("hex");
+  readonly marker = `\u0000DFLOW-STEP-END-${this.token}\u0000`;
   readonly child: ChildProcess;
   job: ActiveJob | undefined;
   dead = false;
@@ -63,7 +67,7 @@ class Worker {
   private readonly err: MarkerStream;
 
   constructor(env: Record<string, string>, onExit: (w: Worker) => void) {
-    this.child = fork(WORKER_SCRIPT, [], { execArgv: [], env, silent: true, detached: true, serialization: "json" });
+    this.child = fork(WORKER_SCRIPT, [this.token], { execArgv: [], env, silent: true, detached: true, serialization: "json" });
     this.out = new MarkerStream(Buffer.from(this.marker));
     this.err = new MarkerStream(Buffer.from(this.marker));
     this.child.stdout!.on("data", (c: Buffer) => this.onData(c, this.out, true));
@@ -152,11 +156,12 @@ export class WorkerPool {
   }
 
   async run(job: FunctionJob): Promise<ProcessResult> {
+    const logFd = await openFd(job.logPath, "a");
     const worker = await this.acquire();
     const result = await new Promise<ProcessResult>((resolve) => {
       const active: ActiveJob = {
         id: this.nextId++,
-        logFd: openSync(job.logPath, "a"),
+        logFd,
         chunks: [],
         captured: 0,
         markers: 0,
@@ -175,7 +180,8 @@ export class WorkerPool {
         job.signal?.removeEventListener("abort", onAbort);
         origResolve(r);
       };
-      worker.child.send({ type: "run", id: active.id, bundle: job.bundlePath, env: job.env, cwd: job.cwd, marker: worker.marker });
+      if (worker.child.pid !== undefined) job.onSpawn?.(worker.child.pid);
+      worker.child.send({ type: "run", id: active.id, bundle: job.bundlePath, env: job.env, cwd: job.cwd });
     });
     this.release(worker);
     return result;

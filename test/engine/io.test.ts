@@ -119,6 +119,9 @@ describe("path safety", () => {
 
   it("rewrites declared paths only as whole path components", () => {
     const m = containerPathMap("/w", ["/tmp/a", "/out/"]);
-    expect(m.rewrite("cat /tmp/a /tmp/ab /x/tmp/a /out/f >/tmp/a/b")).toBe("cat /w/tmp/a /tmp/ab /x/tmp/a /w/out/f >/w/tmp/a/b");
+    // /tmp is private too (the top-level directory of a declared path); /x/tmp/a is not a match.
+    expect(m.rewrite("cat /tmp/a /tmp/ab /x/tmp/a /out/f >/tmp/a/b")).toBe("cat /w/tmp/a /w/tmp/ab /x/tmp/a /w/out/f >/w/tmp/a/b");
+    const h = containerPathMap("/w", ["/usr/local/x"]);
+    expect(h.rewrite("cat /usr/local/x /usr/local/xy /usr/bin/env")).toBe("cat /w/usr/local/x /usr/local/xy /usr/bin/env");
   });
 });
