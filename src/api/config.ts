@@ -13,6 +13,8 @@ export interface Config {
   defaultImage?: string;
   /** Default archive mode of artifacts: "tar" (tar.gz) or null (none). */
   archiveMode: "tar" | null;
+  /** Local packages shipped into every script step (dflow's upload_packages). */
+  uploadPackages: string[];
   /** Argo server settings (dflow's config["host"], ["token"], ["namespace"]); env vars fill the rest. */
   argo: { server?: string; token?: string; namespace?: string; insecureSkipVerify?: boolean; caFile?: string };
 }
@@ -27,6 +29,7 @@ function fromEnv(): Config {
     ...(process.env.DFLOW_DEFAULT_IMAGE ? { defaultImage: process.env.DFLOW_DEFAULT_IMAGE } : {}),
     archiveMode: process.env.DFLOW_ARCHIVE_MODE === "none" ? null : "tar",
     argo: {},
+    uploadPackages: [],
   };
 }
 

@@ -12,7 +12,9 @@ import {
   type OutputArtifacts,
   type OutputParameters,
 } from "./io.ts";
+import { config } from "./config.ts";
 import { checkName } from "./names.ts";
+import { PACKAGES_DIR, packageArtifacts } from "./packages.ts";
 import { type InputDescription, OPTemplate, type OutputDescription } from "./template.ts";
 
 type ValueOf<X, Fallback = any> = X extends { __type?: infer T } ? (unknown extends T ? Fallback : T) : Fallback;
@@ -47,6 +49,11 @@ export interface ContainerOptions {
 }
 
 export interface ScriptOPTemplateOptions<IP, IA, OP, OA> extends TemplateIOOptions<IP, IA, OP, OA>, ContainerOptions {
+  /**
+   * Local files or directories shipped into the step under /tmp/dflow/packages/<name> (on
+   * PYTHONPATH for Python scripts), besides config.uploadPackages: dflow's python_packages.
+   */
+  packages?: string[];
   name: string;
   /** The script's text: `{{inputs.parameters.x}}` is substituted before it runs, as in Argo. */
   script: string;
@@ -168,6 +175,7 @@ export class ScriptOPTemplate<IP = {}, IA = {}, OP = {}, OA = {}> extends OPTemp
   image: string;
   command: string[];
   args?: string[];
+  packages?: string[];
   options: ContainerOptions;
   protected readonly io: TemplateIO<IP, IA, OP, OA>;
   protected kindLabel = "script";
@@ -182,6 +190,7 @@ export class ScriptOPTemplate<IP = {}, IA = {}, OP = {}, OA = {}> extends OPTemp
     this.image = opts.image ?? defaults.image;
     this.command = opts.command ?? defaults.command;
     if (opts.args) this.args = opts.args;
+    if (opts.packages) this.packages = opts.packages;
     this.options = opts;
     this.io = new TemplateIO(opts, `template "${opts.name}"`);
   }
@@ -200,12 +209,19 @@ export class ScriptOPTemplate<IP = {}, IA = {}, OP = {}, OA = {}> extends OPTemp
   }
 
   build(): ArgoTemplate {
-    const env = buildEnv(this.options.envs);
+    const packages = packageArtifacts([...config.uploadPackages, ...(this.packages ?? [])], `template "${this.name}"`);
+    const env = buildEnv({
+      ...(packages.length && this.kindLabel === "python" ? { PYTHONPATH: PACKAGES_DIR } : {}),
+      ...(packages.length ? { DFLOW_PACKAGES: PACKAGES_DIR } : {}),
+      ...(this.options.envs ?? {}),
+    });
     const resources = buildResources(this.options);
+    const io = this.io.build(`template "${this.name}"`, true);
+    if (packages.length) (io.inputs ??= {}).artifacts = [...(io.inputs.artifacts ?? []), ...packages];
     return {
       name: this.name,
       ...buildPodFields(this.options, this.kindLabel, this.name),
-      ...this.io.build(`template "${this.name}"`, true),
+      ...io,
       script: {
         image: this.image,
         command: this.command,

@@ -145,3 +145,17 @@ describe("bad input is rejected when the workflow is built or compiled", () => {
     }
   });
 });
+
+describe("packages shipped into script steps", () => {
+  it("refuses missing paths and binary files, naming them", async () => {
+    const { PythonScriptOPTemplate } = await import("../../src/index.ts");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const missing = new PythonScriptOPTemplate({ name: "p", script: "", packages: ["/nope/pkg"] });
+    expect(() => missing.build()).toThrow('template "p": package "/nope/pkg" does not exist');
+    const dir = mkdtempSync(join(tmpdir(), "pkg-"));
+    writeFileSync(join(dir, "blob.bin"), Buffer.from([1, 0, 2]));
+    expect(() => new PythonScriptOPTemplate({ name: "p", script: "", packages: [dir] }).build()).toThrow(/blob.bin is binary/);
+  });
+});

@@ -135,3 +135,11 @@ describe("progress", () => {
     expect([...seen].some((s) => /^class-op [1-9]\/10$/.test(s))).toBe(true);
   });
 });
+
+describe("shipped packages", () => {
+  it("a Python script step imports a local package shipped in the manifest", async () => {
+    const wf = await run("packages.ts");
+    expect(await wf.queryStatus()).toBe("Succeeded");
+    expect(await param(wf, "greet", "msg")).toBe("hello, dflow-ts");
+  });
+});
