@@ -29,8 +29,9 @@ export async function runPod(
     markRunning(ctx, node);
     const stepDir = ctx.record.stepDir(node);
     const workdir = join(stepDir, "workdir");
-    await ctx.record.makeStepDir(node, join("workdir", "tmp"));
     const isFunction = tmpl.metadata?.annotations?.[ANNOTATION.opKind] === "function";
+    // A function OP's worker makes its directories itself (off the engine's thread).
+    if (!isFunction) await ctx.record.makeStepDir(node, join("workdir", "tmp"));
     const c = tmpl.script ?? tmpl.container!;
     const declared = [
       ...(tmpl.inputs?.artifacts ?? []).map((a) => a.path ?? ""),
@@ -74,10 +75,11 @@ export async function runPod(
         const source = tmpl.script?.source;
         if (source === undefined) throw new NodeError(`${where}: a function OP must be a script template`);
         const bundle = ctx.bundlePath(tmpl.metadata?.annotations?.[ANNOTATION.bundleHash] ?? sha16(source), source);
-        symlinkSync(relative(stepDir, bundle), join(stepDir, "script"));
         stepEnv[ENV.ioRoot] = stepDir;
         ctx.record.beforeStart();
-        result = await ctx.pool.run({ bundlePath: bundle, env: stepEnv, cwd, logPath, signal: inv.signal, onSpawn });
+        const prepare = { mkdir: [join(workdir, "tmp")], symlink: [relative(stepDir, bundle), join(stepDir, "script")] as [string, string] };
+        result = await ctx.pool.run({ bundlePath: bundle, env: stepEnv, cwd, logPath, signal: inv.signal, onSpawn, prepare });
+        ctx.record.stepDirCreated(node);
       } else {
         let argv: string[];
         if (tmpl.script) {

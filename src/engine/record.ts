@@ -181,6 +181,12 @@ export class RunRecord {
     return path;
   }
 
+  /** The node's directory was made by someone else (a function-OP worker). */
+  stepDirCreated(node: NodeState): void {
+    const f = this.files.get(node.id);
+    if (f) f.created = true;
+  }
+
   /** Write the node's parameter values as files under inputs/ or outputs/ of its directory (soon). */
   writeParameters(node: NodeState, side: Side): void {
     if (!node.dir || Object.keys(node[side].parameters).length === 0) return;

@@ -3,9 +3,9 @@
 // terminated, is killed (with its process group) and replaced on demand.
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { killGroup, openFd, RESULT_LIMIT, type ProcessResult } from "./process-runner.ts";
+import { killGroup, RESULT_LIMIT, type ProcessResult } from "./process-runner.ts";
 
 const WORKER_SCRIPT = fileURLToPath(new URL("./function-worker.cjs", import.meta.url));
 
@@ -19,11 +19,15 @@ export interface FunctionJob {
   signal?: AbortSignal;
   /** Called with the pid of the worker process that runs the step. */
   onSpawn?: (pid: number) => void;
+  /** Done by the worker before the step (off the engine's thread): mkdir -p each dir, then a symlink [target, path]. */
+  prepare?: { mkdir?: string[]; symlink?: [string, string] };
 }
 
 interface ActiveJob {
   id: number;
-  logFd: number;
+  logPath: string;
+  /** Opened on the first output (the worker creates the empty log file). */
+  logFd: number | undefined;
   chunks: Buffer[];
   captured: number;
   markers: number;
@@ -31,6 +35,8 @@ interface ActiveJob {
   killed: boolean;
   resolve: (r: ProcessResult) => void;
 }
+
+const logFd = (job: ActiveJob): number => (job.logFd ??= openSync(job.logPath, "a"));
 
 /** Splits a byte stream at a marker that may arrive cut across chunks. */
 class MarkerStream {
@@ -91,7 +97,7 @@ class Worker {
         if (job.exitCode === undefined) {
           job.exitCode = code ?? 137;
           if (!job.killed)
-            writeSync(job.logFd, `function-OP worker exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})\n`);
+            writeSync(logFd(job), `function-OP worker exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})\n`);
         }
         job.markers = 2;
         this.maybeFinish();
@@ -113,7 +119,7 @@ class Worker {
 
   private write(job: ActiveJob, data: Buffer, isStdout: boolean): void {
     if (data.length === 0) return;
-    writeSync(job.logFd, data);
+    writeSync(logFd(job), data);
     if (isStdout && job.captured < RESULT_LIMIT) {
       const part = data.subarray(0, RESULT_LIMIT - job.captured);
       job.chunks.push(part);
@@ -125,7 +131,7 @@ class Worker {
     const job = this.job;
     if (!job || job.exitCode === undefined || job.markers < 2) return;
     this.job = undefined;
-    closeSync(job.logFd);
+    if (job.logFd !== undefined) closeSync(job.logFd);
     job.resolve({ exitCode: job.exitCode, stdout: Buffer.concat(job.chunks).toString("utf8"), killed: job.killed });
   }
 
@@ -156,12 +162,12 @@ export class WorkerPool {
   }
 
   async run(job: FunctionJob): Promise<ProcessResult> {
-    const logFd = await openFd(job.logPath, "a");
     const worker = await this.acquire();
     const result = await new Promise<ProcessResult>((resolve) => {
       const active: ActiveJob = {
         id: this.nextId++,
-        logFd,
+        logPath: job.logPath,
+        logFd: undefined,
         chunks: [],
         captured: 0,
         markers: 0,
@@ -181,7 +187,7 @@ export class WorkerPool {
         origResolve(r);
       };
       if (worker.child.pid !== undefined) job.onSpawn?.(worker.child.pid);
-      worker.child.send({ type: "run", id: active.id, bundle: job.bundlePath, env: job.env, cwd: job.cwd });
+      worker.child.send({ type: "run", id: active.id, bundle: job.bundlePath, env: job.env, cwd: job.cwd, log: job.logPath, prepare: job.prepare });
     });
     this.release(worker);
     return result;
