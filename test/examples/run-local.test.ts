@@ -91,6 +91,8 @@ describe("examples on the local engine", () => {
     expect(transient!.phase).toBe("Failed");
     expect((await wf.queryStep({ name: /transient\(\d\)/ }))).toHaveLength(3); // 1 try + 2 retries
     expect((await wf.queryStep({ name: /fatal\(\d\)/ }))).toHaveLength(1); // fatal: no retry
+    const slow = await wf.queryStep({ name: /too-slow\(\d\)/ }); // timeout counted as transient: retried once
+    expect(slow.map((s) => s.message)).toEqual(Array(2).fill("Pod was active on the node longer than the specified deadline"));
     expect((await wf.queryStep({ name: "ratio-success-check" }))[0]!.phase).toBe("Succeeded");
     expect((await wf.queryStep({ name: "after" }))[0]!.phase).toBe("Succeeded");
   });
