@@ -4,6 +4,7 @@ import type { NodePhase, NodeType, Workflow as ArgoWorkflow, WorkflowPhase } fro
 import { readWorkflowRecord, startWorkflow } from "../engine/index.ts";
 import type { EngineEvent, LocalRun, StepRecord, WorkflowRecord } from "../engine/types.ts";
 import { type ArgoBackend, type ArgoBackendOptions, argoBackendFromEnv } from "../argo/client/index.ts";
+import { defaultLocalStorageRoot, s3Config, storageFromConfig } from "../storage/config.ts";
 import { config } from "./config.ts";
 import { StepInfo } from "./step-info.ts";
 import { ENV, REUSE_ANNOTATION, type ReusedStep } from "../argo/dflow-conventions.ts";
@@ -196,6 +197,8 @@ export class Workflow<P extends Record<string, unknown> = {}> {
       ...(options.timeout !== undefined ? { timeoutSeconds: options.timeout } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(parameters ? { parameters } : {}),
+      // The repository uploadArtifact wrote to (its default follows config.root, not the record root).
+      repository: storageFromConfig(s3Config, defaultLocalStorageRoot(config.root)),
     });
     this.id = run.id;
     this.run = run;

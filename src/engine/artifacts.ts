@@ -4,7 +4,11 @@ import { cpSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve, sep } from "node:path";
 
 /** Where an artifact value lives: a key in the store, or inline data (`raw`). */
-export type ArtifactValue = { key: string; subPath?: string } | { raw: string };
+/**
+ * An artifact as the engine passes it around: a key of the run's store, inline text (`raw`), or a
+ * key of the artifact repository (`repo`: an `s3: { key }` artifact, e.g. from uploadArtifact).
+ */
+export type ArtifactValue = { key: string; subPath?: string } | { raw: string } | { repo: string; subPath?: string };
 
 export interface ArtifactStore {
   /** Save the file or directory at `localPath` under `key`. */

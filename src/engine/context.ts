@@ -1,5 +1,6 @@
 // Per-run state shared by the scheduler's pieces. One RunContext per workflow run; nothing global.
 import type { ReusedStep } from "../argo/dflow-conventions.ts";
+import type { StorageClient } from "../storage/client.ts";
 import { createHash } from "node:crypto";
 import type { Template, Workflow } from "../argo/manifest.ts";
 import type { ArtifactStore, ArtifactValue } from "./artifacts.ts";
@@ -24,6 +25,8 @@ export interface RunContext {
   readonly globalArtifacts: Record<string, ArtifactValue>;
   /** Template by name, with spec.templateDefaults merged in. */
   template(name: string): Template;
+  /** The artifact repository (`s3: { key }` artifacts, e.g. from uploadArtifact). */
+  readonly repository: StorageClient;
   /** Steps reused from earlier runs, by key (submit({ reuseStep })). */
   readonly reuse: ReadonlyMap<string, ReusedStep>;
   /** Bundle file for a function OP's source, written once per bundle hash. */

@@ -17,8 +17,9 @@ export const NO_ARGS: ResolvedArgs = { parameters: {}, artifacts: {} };
 
 const withSubPath = (v: ArtifactValue, subPath: string | undefined): ArtifactValue => {
   if (!subPath) return v;
-  if (!("key" in v)) throw new NodeError(`subPath "${subPath}" cannot apply to a raw artifact`);
-  return { key: v.key, subPath: v.subPath ? posix.join(v.subPath, subPath) : subPath };
+  if ("raw" in v) throw new NodeError(`subPath "${subPath}" cannot apply to a raw artifact`);
+  const sub = v.subPath ? posix.join(v.subPath, subPath) : subPath;
+  return "key" in v ? { key: v.key, subPath: sub } : { repo: v.repo, subPath: sub };
 };
 
 /** Render a step's or task's `arguments` in the caller's scope. */
@@ -36,8 +37,9 @@ export function renderArguments(args: Arguments | undefined, scope: Scope, where
       if (a.from !== undefined) value = scope.artifactFrom(a.from, at);
       else if (a.fromExpression !== undefined) value = scope.artifactFromExpression(a.fromExpression, at);
       else if (a.raw) value = { raw: scope.render(a.raw.data, at) };
+      else if (a.s3?.key) value = { repo: scope.render(a.s3.key, at) };
       else if (a.s3 || (a as { http?: unknown }).http || (a as { git?: unknown }).git)
-        throw new NodeError(`${at}: remote artifact sources (s3/http/git) are not supported by the local engine yet`);
+        throw new NodeError(`${at}: only s3 artifacts with a key (in the configured artifact repository) are supported by the local engine, not http/git`);
       else throw new NodeError(`${at}: needs from, fromExpression or raw`);
     } catch (e) {
       if (a.optional) continue;
@@ -67,6 +69,7 @@ export function resolveInputs(tmpl: Template, args: ResolvedArgs, globals: Scope
     const where = `templates.${tmpl.name}.inputs.artifacts.${a.name}`;
     let value: ArtifactValue | undefined = args.artifacts[a.name];
     if (!value && a.raw) value = { raw: globals.render(a.raw.data, where) };
+    if (!value && a.s3?.key) value = { repo: globals.render(a.s3.key, where) };
     if (!value && a.from) value = globals.artifactFrom(a.from, where);
     if (!value) {
       if (a.optional) continue;

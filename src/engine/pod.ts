@@ -1,5 +1,6 @@
 // Leaf steps (container and script templates, and function OPs): stage inputs in the step's private
 // root, render and run the command, then collect outputs the way Argo's wait container does.
+import { loadArtifact } from "../storage/transfer.ts";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { ANNOTATION, ENV } from "../argo/dflow-conventions.ts";
@@ -140,6 +141,7 @@ async function stageInputArtifacts(
     mkdirSync(dirname(dest), { recursive: true });
     try {
       if ("raw" in value) writeFileSync(dest, value.raw);
+      else if ("repo" in value) await loadArtifact(ctx.repository, value.repo, dest, value.subPath ? { subPath: value.subPath } : {});
       else await ctx.store.load(value.key, dest, value.subPath);
     } catch (e) {
       throw new NodeError(`${where}: ${errorMessage(e)}`);

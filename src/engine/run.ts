@@ -1,6 +1,7 @@
 // A workflow run: validation, the run directory, the root node (entrypoint), the exit handler,
 // the whole-workflow deadline and terminate().
 import { reusedSteps } from "./reuse.ts";
+import { defaultLocalStorageRoot, s3Config, storageFromConfig } from "../storage/config.ts";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -74,6 +75,7 @@ export function startWorkflow(manifest: Workflow, opts: EngineOptions = {}): Loc
     globals,
     globalArtifacts: {},
     reuse,
+    repository: opts.repository ?? storageFromConfig(s3Config, defaultLocalStorageRoot(opts.root ?? "dflow-runs")),
     template(name) {
       const t = templates.get(name);
       if (!t) throw new WorkflowError(`template "${name}" not found`);

@@ -1,5 +1,6 @@
 // Public record types of the local engine. They mirror Argo's node model (status.nodes) so that an
 // Argo backend can map a live workflow's nodes into the same records.
+import type { StorageClient } from "../storage/client.ts";
 import type { NodePhase, NodeType, WorkflowPhase } from "../argo/manifest.ts";
 
 export interface StepIO {
@@ -58,6 +59,11 @@ export type EngineEvent =
   | { type: "step"; change: StepChange; step: StepRecord };
 
 export interface EngineOptions {
+  /**
+   * The artifact repository that `s3: { key }` artifacts (e.g. from uploadArtifact) come from;
+   * default: the configured store (s3Config), else a local one at `<root>/.storage`.
+   */
+  repository?: StorageClient;
   /** Record root, default "./dflow-runs" (resolved against the current directory). */
   root?: string;
   /** Maximum number of concurrently running leaf steps, default os.availableParallelism(). */

@@ -1,0 +1,38 @@
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { Step, Workflow } from "../../src/index.ts";
+import { uploadArtifact } from "../../src/api/artifact-api.ts";
+import { duplicate } from "../../examples/ops/duplicate.ts";
+import { makeFiles } from "../../examples/ops/files.ts";
+
+describe("uploaded artifacts as step inputs on the local engine", () => {
+  it("an uploaded file reaches a function OP", async () => {
+    const work = mkdtempSync(path.join(tmpdir(), "dflow-up-"));
+    const prev = process.cwd();
+    process.chdir(work);
+    try {
+      mkdirSync("data");
+      writeFileSync("data/foo.txt", "uploaded content\n");
+      const foo = await uploadArtifact("data/foo.txt");
+      const wf = new Workflow({ name: "upload" });
+      wf.add(new Step({ name: "dup", template: duplicate, parameters: { msg: "x", num: 2 }, artifacts: { foo } }));
+      await wf.submit();
+      expect(await wf.wait()).toBe("Succeeded");
+      const [dup] = await wf.queryStep({ name: "dup" });
+      expect(dup!.outputs.parameters.msg!.value).toBe("xx");
+      expect(readFileSync(path.join(dup!.outputs.artifacts.bar!.path, "bar.txt"), "utf8")).toBe("uploaded content\n");
+      // The manifest names it by key in the artifact repository, as Argo would read it.
+      const m = wf.compile({ bundle: "omit" });
+      expect(m.spec.templates![0]!.steps![0]![0]!.arguments!.artifacts![0]).toEqual({ name: "foo", s3: { key: foo.key } });
+      // A list artifact must not wire into a single-path input (type-checked), and a missing key fails the step clearly.
+      const files = await uploadArtifact(["data/foo.txt"]);
+      // @ts-expect-error a list of paths into Artifact.path()
+      new Step({ name: "bad", template: duplicate, parameters: { msg: "x", num: 1 }, artifacts: { foo: files } });
+      void makeFiles;
+    } finally {
+      process.chdir(prev);
+    }
+  });
+});
