@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Step, Workflow } from "../../src/index.ts";
-import { uploadArtifact } from "../../src/api/artifact-api.ts";
+import { downloadArtifact, uploadArtifact } from "../../src/index.ts";
 import { duplicate } from "../../examples/ops/duplicate.ts";
 import { makeFiles } from "../../examples/ops/files.ts";
 
@@ -23,6 +23,10 @@ describe("uploaded artifacts as step inputs on the local engine", () => {
       const [dup] = await wf.queryStep({ name: "dup" });
       expect(dup!.outputs.parameters.msg!.value).toBe("xx");
       expect(readFileSync(path.join(dup!.outputs.artifacts.bar!.path, "bar.txt"), "utf8")).toBe("uploaded content\n");
+      // downloadArtifact takes a queried step's artifact and gives back its shape.
+      const got = await downloadArtifact(dup!.outputs.artifacts.bar!, { path: "out" });
+      expect(got).toBe(path.join(work, "out", "bar.txt"));
+      expect(readFileSync(got as string, "utf8")).toBe("uploaded content\n");
       // The manifest names it by key in the artifact repository, as Argo would read it.
       const m = wf.compile({ bundle: "omit" });
       expect(m.spec.templates![0]!.steps![0]![0]!.arguments!.artifacts![0]).toEqual({ name: "foo", s3: { key: foo.key } });
