@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import type { Workflow } from "../argo/manifest.ts";
-import { WorkflowError, startWorkflow, type EngineOptions, type RunResult, type StepRecord } from "../engine/index.ts";
+import { WorkflowError, startWorkflow, type EngineOptions, type LocalRun, type RunResult, type StepRecord } from "../engine/index.ts";
 import { ProgressView } from "./progress.ts";
 
 export interface RunWithProgressOptions extends Omit<EngineOptions, "onEvent"> {
@@ -19,11 +19,26 @@ export async function runManifestWithProgress(manifest: Workflow, opts: RunWithP
   const { stream: _s, plain: _p, ...engineOpts } = opts;
   const run = startWorkflow(manifest, { ...engineOpts, onEvent: view.onEvent });
   stream.write(`workflow ${run.id}: running (record: ${run.dir})\n`);
+  return followRun(run, view, stream);
+}
+
+/**
+ * Wait for a run with live progress. Ctrl-C once: terminate (running steps get SIGTERM, the record
+ * says Failed: terminated); twice: kill everything at once and exit 130 (`dflow resume` continues).
+ */
+export async function followRun(run: LocalRun, view: ProgressView, stream: NodeJS.WriteStream): Promise<RunResult> {
+  let interrupts = 0;
   const onSigint = () => {
-    stream.write("\ninterrupted: terminating the workflow…\n");
-    void run.terminate();
+    if (++interrupts === 1) {
+      stream.write("\ninterrupted: terminating the workflow… (Ctrl-C again to kill it at once)\n");
+      void run.terminate();
+      return;
+    }
+    stream.write(`\nkilled: the run stays resumable with \`dflow resume ${run.id}\`\n`);
+    run.kill();
+    process.exit(130);
   };
-  process.once("SIGINT", onSigint);
+  process.on("SIGINT", onSigint);
   try {
     const result = await run.done;
     view.finish();

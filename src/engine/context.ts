@@ -23,6 +23,8 @@ export interface RunContext {
   /** `workflow.*` variables; grows as the run goes (global outputs, status for onExit). */
   readonly globals: Vars;
   readonly globalArtifacts: Record<string, ArtifactValue>;
+  /** Process groups of the step processes running now (for kill()). */
+  readonly live: Set<number>;
   /** Template by name, with spec.templateDefaults merged in. */
   template(name: string): Template;
   /** The artifact repository (`s3: { key }` artifacts, e.g. from uploadArtifact). */

@@ -47,6 +47,9 @@ export async function executeNode(ctx: RunContext, inv: Invocation): Promise<Nod
   // Continue on a fresh stack: recursion 100s of templates deep must not grow the JS stack.
   await null;
   const tmpl = ctx.template(inv.templateName);
+  // Resuming: a node that finished in the interrupted run keeps its outcome and is not run again.
+  const kept = ctx.record.reuse(nodeId(ctx.id, inv.fullName));
+  if (kept) return keptOutcome(ctx, kept);
   const kind = templateKind(tmpl) ?? "suspend";
   const retry: RetryStrategy | undefined = inv.attempt === undefined ? (tmpl.retryStrategy ?? ctx.workflow.spec.retryStrategy) : undefined;
   let inputs: ResolvedInputs | undefined;
@@ -162,10 +165,7 @@ export function finishNode(ctx: RunContext, node: NodeState, phase: NodePhase, m
       ...(outputs.result !== undefined ? { result: outputs.result } : {}),
       ...(outputs.exitCode !== undefined ? { exitCode: outputs.exitCode } : {}),
     };
-    for (const p of ctx.template(node.templateName!).outputs?.parameters ?? [])
-      if (p.globalName && outputs.parameters[p.name] !== undefined) ctx.globals[`workflow.outputs.parameters.${p.globalName}`] = outputs.parameters[p.name]!;
-    for (const a of ctx.template(node.templateName!).outputs?.artifacts ?? [])
-      if (a.globalName && outputs.artifacts[a.name]) ctx.globalArtifacts[`workflow.outputs.artifacts.${a.globalName}`] = outputs.artifacts[a.name]!;
+    publishGlobals(ctx, node.templateName!, outputs);
   }
   const done = ctx.record.finishNode(node.id, phase, message, patch);
   if (outputs) ctx.record.writeParameters(done, "outputs");
@@ -175,6 +175,38 @@ export function finishNode(ctx: RunContext, node: NodeState, phase: NodePhase, m
     ...(message !== undefined ? { message } : {}),
     ...(done.startedAt ? { startedAt: done.startedAt } : {}),
     ...(done.finishedAt ? { finishedAt: done.finishedAt } : {}),
+    ...(outputs ? { outputs } : {}),
+  };
+}
+
+/** Outputs a template declares with `globalName` become `workflow.outputs.*`. */
+function publishGlobals(ctx: RunContext, templateName: string, outputs: ResolvedOutputs): void {
+  const tmpl = ctx.template(templateName);
+  for (const p of tmpl.outputs?.parameters ?? [])
+    if (p.globalName && outputs.parameters[p.name] !== undefined) ctx.globals[`workflow.outputs.parameters.${p.globalName}`] = outputs.parameters[p.name]!;
+  for (const a of tmpl.outputs?.artifacts ?? [])
+    if (a.globalName && outputs.artifacts[a.name]) ctx.globalArtifacts[`workflow.outputs.artifacts.${a.globalName}`] = outputs.artifacts[a.name]!;
+}
+
+/** The outcome of a node finished by an earlier engine of this run (resume), from its journaled state. */
+function keptOutcome(ctx: RunContext, node: NodeState): NodeOutcome {
+  let outputs: ResolvedOutputs | undefined;
+  if (node.phase === "Succeeded") {
+    const o = node.outputs;
+    outputs = {
+      parameters: { ...o.parameters },
+      artifacts: Object.fromEntries(Object.entries(o.artifacts).map(([name, rel]) => [name, { key: rel }])),
+      ...(o.result !== undefined ? { result: o.result } : {}),
+      ...(o.exitCode !== undefined ? { exitCode: o.exitCode } : {}),
+    };
+    if (node.templateName) publishGlobals(ctx, node.templateName, outputs);
+  }
+  return {
+    id: node.id,
+    phase: node.phase,
+    ...(node.message !== undefined ? { message: node.message } : {}),
+    ...(node.startedAt ? { startedAt: node.startedAt } : {}),
+    ...(node.finishedAt ? { finishedAt: node.finishedAt } : {}),
     ...(outputs ? { outputs } : {}),
   };
 }

@@ -73,8 +73,20 @@ export class Journal {
     private readonly fsync = false,
   ) {}
 
+  private frozen = false;
+
+  /** Write what is buffered, then ignore every later line (the engine is being killed). */
+  freeze(): void {
+    try {
+      this.commit();
+    } finally {
+      this.frozen = true;
+    }
+  }
+
   /** Buffer one line; it is written at the end of this event-loop turn at the latest. */
   append(entry: JournalEntry, finished = false): void {
+    if (this.frozen) return;
     this.buffer.push(JSON.stringify(entry) + "\n");
     if (finished) this.unsyncedFinish = true;
     if (!this.scheduled) {
@@ -88,7 +100,7 @@ export class Journal {
 
   /** Write what is buffered (one write). */
   flush(): void {
-    if (this.buffer.length === 0) return;
+    if (this.buffer.length === 0 || this.frozen) return;
     const text = this.buffer.length === 1 ? this.buffer[0]! : this.buffer.join("");
     this.buffer = [];
     this.fd ??= openSync(this.path, "a");

@@ -2,6 +2,7 @@
 // root, render and run the command, then collect outputs the way Argo's wait container does.
 import { loadArtifact } from "../storage/transfer.ts";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { ANNOTATION, ENV } from "../argo/dflow-conventions.ts";
 import type { Template } from "../argo/manifest.ts";
@@ -29,6 +30,11 @@ export async function runPod(
     if (inv.signal.aborted) return finishNode(ctx, node, "Failed", stopMessage(inv.signal));
     markRunning(ctx, node);
     const stepDir = ctx.record.stepDir(node);
+    if (ctx.record.previous.get(node.id)?.dir) {
+      // Resuming: what the interrupted attempt left behind must not be taken for this one's outputs.
+      await rm(stepDir, { recursive: true, force: true });
+      ctx.record.resetStepDir(node);
+    }
     const workdir = join(stepDir, "workdir");
     const isFunction = tmpl.metadata?.annotations?.[ANNOTATION.opKind] === "function";
     // A function OP's worker makes its directories itself (off the engine's thread).
@@ -67,7 +73,11 @@ export async function runPod(
       mkdirSync(cwd, { recursive: true });
     }
     const logPath = join(stepDir, "log.txt");
-    const onSpawn = (pid: number) => ctx.record.recordProcess(node, { pid, ...startTimeOf(pid, isFunction) });
+    let spawned: number | undefined;
+    const onSpawn = (pid: number) => {
+      ctx.record.recordProcess(node, { pid, ...startTimeOf(pid, isFunction) });
+      if (!isFunction) ctx.live.add((spawned = pid));
+    };
 
     const stopPolling = pollProgress(ctx, node, progressFile);
     let result: ProcessResult;
@@ -101,6 +111,7 @@ export async function runPod(
       throw e;
     } finally {
       stopPolling();
+      if (spawned !== undefined) ctx.live.delete(spawned);
     }
     readProgress(ctx, node, progressFile);
 

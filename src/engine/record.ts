@@ -62,6 +62,8 @@ export class RunRecord {
   private fileTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private readonly writer = new FileWriter();
+  private readonly seen = new Set<string>();
+  private frozenFiles = false;
   private fileError: Error | undefined;
   private workflow: WorkflowState;
   private readonly onEvent: ((e: EngineEvent) => void) | undefined;
@@ -103,7 +105,7 @@ export class RunRecord {
   setWorkflow(patch: Partial<WorkflowState>): void {
     this.workflow = { ...this.workflow, ...patch };
     this.journal.append({ k: "wf", at: new Date().toISOString(), wf: patch });
-    if (patch.phase !== undefined) {
+    if (patch.phase !== undefined && !this.frozenFiles) {
       this.journal.commit();
       writeFileAtomic(join(this.dir, "status"), this.workflow.phase + "\n");
     }
@@ -118,6 +120,40 @@ export class RunRecord {
 
   has(id: string): boolean {
     return this.nodes.has(id);
+  }
+
+  /** Was the node created (or reused) by this engine, rather than only replayed from the journal? */
+  touched(id: string): boolean {
+    return this.seen.has(id);
+  }
+
+  /** A finished node of the interrupted run that is kept as it is: registered as reached. */
+  reuse(id: string): NodeState | undefined {
+    const n = this.previous.get(id);
+    if (!n || (n.phase !== "Succeeded" && n.phase !== "Skipped" && n.phase !== "Omitted")) return undefined;
+    const current = this.nodes.get(id);
+    if (current !== n) return undefined; // re-created in this run already
+    this.markSubtreeSeen(n);
+    return n;
+  }
+
+  private markSubtreeSeen(n: NodeState): void {
+    const stack = [n];
+    while (stack.length) {
+      const x = stack.pop()!;
+      this.seen.add(x.id);
+      for (const c of x.children) {
+        const child = this.nodes.get(c);
+        if (child && !this.seen.has(c)) stack.push(child);
+      }
+    }
+  }
+
+  /** Write the journal out now and nothing after it (kill()): the record stays as a crash leaves it. */
+  freeze(): void {
+    this.frozenFiles = true;
+    if (this.fileTimer) clearTimeout(this.fileTimer);
+    this.journal.freeze();
   }
 
   allNodes(): IterableIterator<NodeState> {
@@ -142,6 +178,7 @@ export class RunRecord {
     }
     if (node.dir && !this.files.has(node.id)) this.files.set(node.id, { created: false });
     this.nodes.set(node.id, node);
+    this.seen.add(node.id);
     if (!this.childIds.has(node.id)) this.childIds.set(node.id, new Set(node.children));
     if (node.parentId) {
       const parent = this.nodes.get(node.parentId);
@@ -204,7 +241,9 @@ export class RunRecord {
 
   /** Forget what is known of a step directory (it was emptied before a re-run). */
   resetStepDir(node: NodeState): void {
-    if (node.dir) this.files.set(node.id, { created: false });
+    const pending = this.files.get(node.id)?.pending;
+    if (node.dir) this.files.set(node.id, { created: false, ...(pending ? { pending } : {}) });
+    if (pending) this.markDirty(node.id);
   }
 
   /** Journal the process that runs a step, at once (so that a resume can find it). */
@@ -278,6 +317,7 @@ export class RunRecord {
 
   /** Write the step files that changed (on the writer thread). */
   private async flushFiles(all: boolean): Promise<void> {
+    if (this.frozenFiles) return;
     const error = await this.writer.run(this.fileOps(all));
     if (error) throw new Error(`cannot write the run's record: ${error}`);
   }

@@ -58,6 +58,19 @@ export type EngineEvent =
   | { type: "workflow"; id: string; phase: WorkflowPhase; message?: string }
   | { type: "step"; change: StepChange; step: StepRecord };
 
+/** Options of resumeWorkflow: those of a run that can differ from one engine to the next. */
+export interface ResumeOptions {
+  /** Maximum number of concurrently running leaf steps, default os.availableParallelism(). */
+  parallelism?: number;
+  /** Whole-workflow deadline in seconds, counted from this resume. */
+  timeoutSeconds?: number;
+  onEvent?: (event: EngineEvent) => void;
+  /** Extra environment for every step. */
+  env?: Record<string, string>;
+  /** See EngineOptions.fsync. */
+  fsync?: boolean;
+}
+
 export interface EngineOptions {
   /**
    * The artifact repository that `s3: { key }` artifacts (e.g. from uploadArtifact) come from;
@@ -98,4 +111,9 @@ export interface LocalRun {
   readonly done: Promise<RunResult>;
   /** Kill running steps, mark them Failed ("terminated") and the workflow Failed; resolves when done. */
   terminate(): Promise<void>;
+  /**
+   * Stop at once (a second Ctrl-C): SIGKILL every running step and worker, write the journal, and
+   * leave the record as it is (Running), to be resumed; `done` never resolves. For a caller that exits next.
+   */
+  kill(): void;
 }
