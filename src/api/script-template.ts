@@ -146,7 +146,7 @@ export class TemplateIO<IP, IA, OP, OA> {
 }
 
 export function buildEnv(envs: Record<string, string> | undefined): EnvVar[] | undefined {
-  if (!envs) return undefined;
+  if (!envs || Object.keys(envs).length === 0) return undefined;
   return Object.entries(envs).map(([name, value]) => ({ name, value }));
 }
 
