@@ -101,6 +101,10 @@ osd max object namespace len = 64
 [client.rgw.gw]
 rgw frontends = beast endpoint=127.0.0.1:$PORT
 rgw data = $C/rgw
+# memstore keeps data in RAM: reclaim deleted objects within seconds, not rgw's default 2 hours.
+rgw gc obj min wait = 0
+rgw gc processor period = 5
+rgw gc processor max time = 5
 CONF
 CC=(-c "$C/ceph.conf")
 log "starting mon, memstore osd and radosgw under $C"
