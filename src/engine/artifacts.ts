@@ -45,7 +45,13 @@ export class LocalArtifactStore implements ArtifactStore {
   constructor(readonly root: string) {}
 
   async save(localPath: string, key: string): Promise<void> {
-    copyPath(localPath, safeJoin(this.root, key));
+    const dest = safeJoin(this.root, key);
+    try {
+      copyPath(localPath, dest);
+    } catch (e) {
+      rmSync(dest, { recursive: true, force: true }); // a partial copy would only take room
+      throw e;
+    }
   }
 
   async load(key: string, destPath: string, subPath?: string): Promise<void> {

@@ -68,9 +68,14 @@ export class Journal {
   private unsyncedFinish = false;
   private failed: Error | undefined;
 
+  /**
+   * @param onError called once when the journal cannot be written (disk full…): from then on it
+   *   takes no more lines, so what is on disk stays a consistent prefix (the run is resumable).
+   */
   constructor(
     readonly path: string,
     private readonly fsync = false,
+    private readonly onError?: (e: Error) => void,
   ) {}
 
   private frozen = false;
@@ -103,18 +108,34 @@ export class Journal {
     if (this.buffer.length === 0 || this.frozen) return;
     const text = this.buffer.length === 1 ? this.buffer[0]! : this.buffer.join("");
     this.buffer = [];
-    this.fd ??= openSync(this.path, "a");
-    const data = Buffer.from(text, "utf8");
-    for (let off = 0; off < data.length; ) off += writeSync(this.fd, data, off);
+    try {
+      this.fd ??= openSync(this.path, "a");
+      const data = Buffer.from(text, "utf8");
+      for (let off = 0; off < data.length; ) off += writeSync(this.fd, data, off);
+    } catch (e) {
+      this.fail(e as Error);
+    }
   }
 
   /** Written and, with fsync, on stable storage: called before a step starts and at the end. */
   commit(): void {
     this.flush();
-    if (this.fsync && this.unsyncedFinish && this.fd !== undefined) {
-      fdatasyncSync(this.fd);
-      this.unsyncedFinish = false;
+    if (this.fsync && this.unsyncedFinish && this.fd !== undefined && !this.frozen) {
+      try {
+        fdatasyncSync(this.fd);
+        this.unsyncedFinish = false;
+      } catch (e) {
+        this.fail(e as Error);
+      }
     }
+  }
+
+  private fail(e: Error): void {
+    if (this.failed) return;
+    this.failed = new Error(`cannot write the run's journal ${this.path}: ${e.message}`);
+    this.frozen = true;
+    this.buffer = [];
+    this.onError?.(this.failed);
   }
 
   /** Error of the last background flush (disk full…), if any. */
@@ -123,18 +144,20 @@ export class Journal {
   }
 
   private flushQuietly(): void {
-    try {
-      this.flush();
-    } catch (e) {
-      this.failed = e as Error;
-    }
+    this.flush();
   }
 
   close(): void {
     try {
       this.commit();
     } finally {
-      if (this.fd !== undefined) closeSync(this.fd);
+      if (this.fd !== undefined) {
+        try {
+          closeSync(this.fd);
+        } catch {
+          // nothing left to do
+        }
+      }
       this.fd = undefined;
     }
   }

@@ -25,6 +25,23 @@ export async function runPod(
   inputs: ResolvedInputs,
   scope: Scope,
 ): Promise<NodeOutcome> {
+  try {
+    return await runPodOnce(ctx, inv, node, tmpl, inputs, scope);
+  } catch (e) {
+    // A file the step needs cannot be made (disk full, permissions): that step fails, clearly.
+    if (e instanceof NodeError || !(e as NodeJS.ErrnoException).code) throw e;
+    throw new NodeError(`templates.${tmpl.name}: cannot prepare the step in ${ctx.record.stepDir(node)}: ${errorMessage(e)}`);
+  }
+}
+
+async function runPodOnce(
+  ctx: RunContext,
+  inv: Invocation,
+  node: NodeState,
+  tmpl: Template,
+  inputs: ResolvedInputs,
+  scope: Scope,
+): Promise<NodeOutcome> {
   const release = await ctx.podSlots.acquire();
   try {
     if (inv.signal.aborted) return finishNode(ctx, node, "Failed", stopMessage(inv.signal));
@@ -183,7 +200,12 @@ async function collectOutputs(
     let value: string | undefined;
     if (vf?.path) {
       const file = paths.hostPath(scope.render(vf.path, where));
-      const text = readIfExists(file);
+      let text: string | undefined;
+      try {
+        text = readIfExists(file);
+      } catch (e) {
+        throw new NodeError(`${where}: cannot read ${vf.path}: ${errorMessage(e)}`);
+      }
       if (text !== undefined) {
         value = text.trim();
         // A function OP writes its outputs straight into the record: no need to write them again.
@@ -207,7 +229,11 @@ async function collectOutputs(
       throw new NodeError(`${where}: ${a.path}: no such file or directory`);
     }
     const key = `${node.dir}/outputs/artifacts/${a.name}`;
-    await ctx.store.save(src, key);
+    try {
+      await ctx.store.save(src, key);
+    } catch (e) {
+      throw new NodeError(`${where}: cannot save ${a.path}: ${errorMessage(e)}`);
+    }
     out.artifacts[a.name] = { key };
   }
   return out;

@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import type { NodePhase, Workflow } from "../argo/manifest.ts";
 import { Journal, replayJournal, type NodeState, type ProcessInfo, type Replayed, type WorkflowState } from "./journal.ts";
 import type { EngineEvent, StepChange, StepRecord, WorkflowRecord } from "./types.ts";
+import { NodeError } from "./errors.ts";
 
 export function writeFileAtomic(path: string, data: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -50,6 +51,8 @@ interface DirFiles {
 export interface RecordOptions {
   onEvent?: ((e: EngineEvent) => void) | undefined;
   fsync?: boolean | undefined;
+  /** The journal cannot be written any more (disk full…): the run should stop. */
+  onJournalError?: ((e: Error) => void) | undefined;
 }
 
 export class RunRecord {
@@ -78,7 +81,7 @@ export class RunRecord {
     replayed?: Replayed,
   ) {
     mkdirSync(dir, { recursive: true });
-    this.journal = new Journal(join(dir, "journal.jsonl"), !!opts.fsync);
+    this.journal = new Journal(join(dir, "journal.jsonl"), !!opts.fsync, opts.onJournalError);
     this.onEvent = opts.onEvent;
     this.workflow = { ...workflow };
     this.previous = replayed?.nodes ?? new Map();
@@ -107,7 +110,11 @@ export class RunRecord {
     this.journal.append({ k: "wf", at: new Date().toISOString(), wf: patch });
     if (patch.phase !== undefined && !this.frozenFiles) {
       this.journal.commit();
-      writeFileAtomic(join(this.dir, "status"), this.workflow.phase + "\n");
+      try {
+        writeFileAtomic(join(this.dir, "status"), this.workflow.phase + "\n");
+      } catch (e) {
+        this.fileError ??= e as Error;
+      }
     }
     this.onEvent?.({ type: "workflow", id: this.workflow.id, phase: this.workflow.phase, message: this.workflow.message });
   }
@@ -252,9 +259,15 @@ export class RunRecord {
     this.journal.flush();
   }
 
-  /** Make every transition so far durable before a step starts (see journal.ts). */
+  /** Make every transition so far durable before a step starts (see journal.ts); throws if it cannot be. */
   beforeStart(): void {
     this.journal.commit();
+    if (this.journal.error) throw new NodeError(this.journal.error.message);
+  }
+
+  /** Why the journal cannot be written, if it cannot. */
+  get journalError(): Error | undefined {
+    return this.journal.error;
   }
 
   private persist(node: NodeState, change: StepChange): void {
@@ -327,7 +340,11 @@ export class RunRecord {
     if (this.fileTimer) clearTimeout(this.fileTimer);
     this.fileTimer = undefined;
     while (this.flushing) await this.flushing;
-    await this.flushFiles(true);
+    try {
+      await this.flushFiles(true);
+    } catch (e) {
+      this.fileError ??= e as Error;
+    }
     this.journal.commit();
     const err = this.journal.error ?? this.fileError;
     if (err) throw err;

@@ -103,7 +103,24 @@ function launch(workflow: Workflow, dir: string, state: WorkflowState, opts: Eng
   const baseEnv: Record<string, string> = { ...(process.env as Record<string, string>), ...(opts.env ?? {}), [RUN_DIR_ENV]: dir };
   delete baseEnv.NODE_OPTIONS;
   const pool = new WorkerPool(pods, baseEnv);
-  const record = new RunRecord(dir, state, { onEvent: opts.onEvent, fsync: opts.fsync ?? process.env.DFLOW_FSYNC === "1" }, replayed);
+  const main = new AbortController();
+  setMaxListeners(0, main.signal);
+  const exitCtl = new AbortController();
+  setMaxListeners(0, exitCtl.signal);
+  const record = new RunRecord(
+    dir,
+    state,
+    {
+      onEvent: opts.onEvent,
+      fsync: opts.fsync ?? process.env.DFLOW_FSYNC === "1",
+      // Without a journal nothing more can be recorded: stop, leaving a resumable record.
+      onJournalError: (e) => {
+        main.abort(new StopReason(e.message));
+        exitCtl.abort(new StopReason(e.message));
+      },
+    },
+    replayed,
+  );
   const templates = new Map<string, Template>((workflow.spec.templates ?? []).map((t) => [t.name, withDefaults(t, workflow.spec.templateDefaults)]));
   const bundles = new Map<string, string>();
   const globals: Record<string, string> = {
@@ -152,10 +169,6 @@ function launch(workflow: Workflow, dir: string, state: WorkflowState, opts: Eng
     },
   };
 
-  const main = new AbortController();
-  setMaxListeners(0, main.signal);
-  const exitCtl = new AbortController();
-  setMaxListeners(0, exitCtl.signal);
   const deadlines = [opts.timeoutSeconds, workflow.spec.activeDeadlineSeconds === undefined ? undefined : parseDuration(workflow.spec.activeDeadlineSeconds)]
     .filter((s): s is number => s !== undefined);
   const timer = deadlines.length ? setTimeout(() => main.abort(new StopReason(WORKFLOW_DEADLINE)), Math.min(...deadlines) * 1000) : undefined;
