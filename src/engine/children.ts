@@ -33,6 +33,8 @@ export interface ChildContext {
   /** Set once a child failed in a failFast template: children not yet started are not started. */
   stopped: () => boolean;
   onFailure: () => void;
+  /** Nesting depth of the children (recursion guard). */
+  depth?: number;
 }
 
 export const failedPhase = (p: NodePhase): boolean => p === "Failed" || p === "Error";
@@ -164,6 +166,7 @@ async function runOne(
       boundaryId: cc.boundaryId,
       args,
       signal: cc.signal,
+      depth: cc.depth ?? 1,
     });
     if (failedPhase(outcome.phase) && !continues(outcome.phase, spec.continueOn)) cc.onFailure();
     return outcome;

@@ -48,6 +48,7 @@ export async function runDag(ctx: RunContext, inv: Invocation, node: NodeState, 
     boundaryId: node.id,
     signal: inv.signal,
     limiter,
+    depth: (inv.depth ?? 0) + 1,
     stopped: () => tripped && failFast,
     onFailure: () => {},
   };

@@ -26,7 +26,12 @@ export interface Invocation {
   signal: AbortSignal;
   /** Set for the attempts under a Retry node (they never retry themselves). */
   attempt?: number;
+  /** How many steps/dag templates this node is nested in (recursion guard). */
+  depth?: number;
 }
+
+/** Deepest nesting of templates; deeper means a recursion that does not end. */
+export const MAX_DEPTH = 2000;
 
 export type TemplateKind = "container" | "script" | "steps" | "dag" | "suspend";
 
@@ -80,6 +85,8 @@ export async function executeNode(ctx: RunContext, inv: Invocation): Promise<Nod
   );
   ctx.record.writeParameters(node, "inputs");
   if (!inputs) return finishNode(ctx, node, inputError!.phase, inputError!.message);
+  if ((inv.depth ?? 0) > MAX_DEPTH)
+    return finishNode(ctx, node, "Error", `templates.${tmpl.name}: maximum recursion depth exceeded (${MAX_DEPTH} nested templates): does the recursion have a base case?`);
   if (inv.signal.aborted) return finishNode(ctx, node, "Failed", stopMessage(inv.signal));
   const reused = key ? ctx.reuse.get(key) : undefined;
   if (reused) return finishNode(ctx, node, "Succeeded", `reused from ${reused.from ?? "an earlier run"}`, await reusedOutputs(reused, ctx.store, node.dir!));
@@ -128,16 +135,28 @@ async function runTemplate(
 /** Seconds from `activeDeadlineSeconds` or `timeout` (both may be templated), the smaller wins. */
 function templateDeadline(tmpl: Template, scope: Scope): number | undefined {
   const values: number[] = [];
-  if (tmpl.activeDeadlineSeconds !== undefined)
-    values.push(parseDuration(scope.render(String(tmpl.activeDeadlineSeconds), `templates.${tmpl.name}.activeDeadlineSeconds`)));
-  if (tmpl.timeout !== undefined) values.push(parseDuration(scope.render(tmpl.timeout, `templates.${tmpl.name}.timeout`)));
+  const seconds = (text: string, where: string) => {
+    try {
+      return parseDuration(scope.render(text, where));
+    } catch (e) {
+      throw e instanceof NodeError ? e : new NodeError(`${where}: ${errorMessage(e)}`);
+    }
+  };
+  if (tmpl.activeDeadlineSeconds !== undefined) values.push(seconds(String(tmpl.activeDeadlineSeconds), `templates.${tmpl.name}.activeDeadlineSeconds`));
+  if (tmpl.timeout !== undefined) values.push(seconds(tmpl.timeout, `templates.${tmpl.name}.timeout`));
   return values.length ? Math.min(...values) : undefined;
 }
 
 async function runSuspend(ctx: RunContext, inv: Invocation, node: NodeState, tmpl: Template, scope: Scope): Promise<NodeOutcome> {
   markRunning(ctx, node);
   const duration = tmpl.suspend?.duration;
-  const seconds = duration === undefined ? undefined : parseDuration(scope.render(duration, `templates.${tmpl.name}.suspend.duration`));
+  const where = `templates.${tmpl.name}.suspend.duration`;
+  let seconds: number | undefined;
+  try {
+    seconds = duration === undefined ? undefined : parseDuration(scope.render(duration, where));
+  } catch (e) {
+    return finishNode(ctx, node, "Error", e instanceof NodeError ? e.message : `${where}: ${errorMessage(e)}`);
+  }
   if (seconds === undefined) await new Promise<void>((resolve) => inv.signal.addEventListener("abort", () => resolve(), { once: true }));
   else await sleep(seconds * 1000, inv.signal);
   if (inv.signal.aborted) return finishNode(ctx, node, "Failed", stopMessage(inv.signal));

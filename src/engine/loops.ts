@@ -2,6 +2,9 @@
 import type { Item, Sequence } from "../argo/manifest.ts";
 import { NodeError } from "./errors.ts";
 
+/** Most children one loop may have (a typo like count: 1e9 must not exhaust memory). */
+export const MAX_LOOP = 1_000_000;
+
 export interface LoopChild {
   index: number;
   item: Item;
@@ -53,6 +56,7 @@ export function expandLoop(spec: LoopSpec, render: (text: string) => string): Lo
       throw new NodeError(`withParam value could not be parsed as a JSON list: ${text.slice(0, 200)}: ${(e as Error).message}`);
     }
     if (!Array.isArray(parsed)) throw new NodeError(`withParam value could not be parsed as a JSON list: ${text.slice(0, 200)}`);
+    if (parsed.length > MAX_LOOP) throw new NodeError(`withParam: ${parsed.length} items exceed the local engine's limit of ${MAX_LOOP} per loop`);
     return (parsed as Item[]).map((item, index) => ({ index, item }));
   }
   if (spec.withSequence) return expandSequence(spec.withSequence, render).map((item, index) => ({ index, item }));
@@ -77,6 +81,7 @@ function expandSequence(seq: Sequence, render: (text: string) => string): string
     end = start + count - 1;
   }
   if (end === undefined) throw new NodeError("withSequence: one of count or end must be defined");
+  if (Math.abs(end - start) + 1 > MAX_LOOP) throw new NodeError(`withSequence: ${Math.abs(end - start) + 1} items exceed the local engine's limit of ${MAX_LOOP} per loop`);
   const out: string[] = [];
   const step = end >= start ? 1 : -1;
   for (let i = start; step > 0 ? i <= end : i >= end; i += step) out.push(seq.format ? sprintf(seq.format, i) : String(i));

@@ -54,9 +54,16 @@ export async function runRetry(ctx: RunContext, inv: Invocation, node: NodeState
       }
       if (again !== true) return finishNode(ctx, node, child.phase, child.message, child.outputs);
     }
-    const waitMs = backoffMs(strategy, attempt, scope.render.bind(scope));
-    const maxDuration = strategy.backoff?.maxDuration;
-    if (maxDuration !== undefined && Date.now() + waitMs - firstStart > parseDuration(scope.render(maxDuration, where)) * 1000)
+    let waitMs: number;
+    let maxSeconds: number | undefined;
+    try {
+      waitMs = backoffMs(strategy, attempt, scope.render.bind(scope));
+      const maxDuration = strategy.backoff?.maxDuration;
+      maxSeconds = maxDuration === undefined ? undefined : parseDuration(scope.render(maxDuration, `${where}.backoff.maxDuration`));
+    } catch (e) {
+      return finishNode(ctx, node, "Error", `${where}.backoff: ${errorMessage(e)}`, child.outputs);
+    }
+    if (maxSeconds !== undefined && Date.now() + waitMs - firstStart > maxSeconds * 1000)
       return finishNode(ctx, node, child.phase, "Max duration limit exceeded", child.outputs);
     if (waitMs > 0) await sleep(waitMs, inv.signal);
     if (inv.signal.aborted) return finishNode(ctx, node, child.phase, stopMessage(inv.signal), child.outputs);

@@ -41,6 +41,7 @@ export async function runSteps(ctx: RunContext, inv: Invocation, node: NodeState
       boundaryId: node.id,
       signal: inv.signal,
       limiter,
+      depth: (inv.depth ?? 0) + 1,
       stopped: () => stop,
       onFailure: () => {
         if (tmpl.failFast === true) stop = true;

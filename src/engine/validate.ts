@@ -5,14 +5,86 @@ import { parseDepends, dependsFromList, referencedTasks } from "./depends.ts";
 import { ANNOTATION } from "../argo/dflow-conventions.ts";
 import { ValidationError } from "./errors.ts";
 import { findPlaceholders } from "./expressions.ts";
+import { parseDuration } from "./duration.ts";
 
 const UNSUPPORTED_KINDS = ["resource", "http", "plugin", "containerSet", "data"] as const;
 
+const isObject = (v: unknown): boolean => v !== null && typeof v === "object" && !Array.isArray(v);
+
+function listOf(value: unknown, where: string, what = "a list"): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new ValidationError(where, `must be ${what}, got ${describe(value)}`);
+  return value;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a map";
+  return `${typeof v} ${JSON.stringify(v)}`.slice(0, 80);
+}
+
+function scalar(v: unknown, where: string): void {
+  if (v !== undefined && v !== null && typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean")
+    throw new ValidationError(where, `must be a string, number or boolean, got ${describe(v)}`);
+}
+
+/** A duration given literally (no {{…}}) must parse; templated ones are checked when rendered. */
+function duration(v: unknown, where: string): void {
+  if (v === undefined || v === null) return;
+  if (typeof v !== "string" && typeof v !== "number") throw new ValidationError(where, `must be a duration, got ${describe(v)}`);
+  if (typeof v === "string" && v.includes("{{")) return;
+  try {
+    const seconds = parseDuration(v);
+    if (!(seconds >= 0)) throw new Error(`invalid duration "${v}"`);
+  } catch (e) {
+    throw new ValidationError(where, `${(e as Error).message} (use e.g. 30, "90s", "1m30s", "2h")`);
+  }
+}
+
+function positiveInt(v: unknown, where: string): void {
+  if (v === undefined || v === null) return;
+  if (typeof v === "string" && v.includes("{{")) return;
+  const n = typeof v === "number" ? v : typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 1) throw new ValidationError(where, `must be a positive integer, got ${describe(v)}`);
+}
+
+/** Names and scalar values of a list of parameters (arguments, inputs, outputs). */
+function parameterList(v: unknown, where: string): void {
+  for (const [i, p] of listOf(v, where).entries()) {
+    const q = p as Record<string, unknown>;
+    if (!isObject(p) || typeof q.name !== "string" || q.name === "") throw new ValidationError(`${where}[${i}]`, "a parameter needs a name");
+    scalar(q.value, `${where}.${q.name}.value`);
+    scalar(q.default, `${where}.${q.name}.default`);
+    if (q.enum !== undefined) listOf(q.enum, `${where}.${q.name}.enum`);
+  }
+}
+
+function artifactList(v: unknown, where: string): void {
+  for (const [i, a] of listOf(v, where).entries())
+    if (!isObject(a) || typeof (a as { name?: unknown }).name !== "string" || (a as { name: string }).name === "") throw new ValidationError(`${where}[${i}]`, "an artifact needs a name");
+}
+
+function stringList(v: unknown, where: string): void {
+  for (const [i, x] of listOf(v, where, "a list of strings").entries())
+    if (typeof x !== "string") throw new ValidationError(`${where}[${i}]`, `must be a string, got ${describe(x)}${typeof x === "number" || typeof x === "boolean" ? " (quote it in YAML)" : ""}`);
+}
+
 export function validateWorkflow(wf: Workflow): void {
-  if (wf?.kind !== "Workflow") throw new ValidationError("kind", `expected "Workflow", got ${JSON.stringify(wf?.kind)}`);
-  if (!wf.spec) throw new ValidationError("spec", "is required");
+  if (!isObject(wf)) throw new ValidationError("manifest", `must be a map (an Argo Workflow), got ${describe(wf)}`);
+  if (wf.kind !== "Workflow") throw new ValidationError("kind", `expected "Workflow", got ${JSON.stringify(wf.kind)}`);
+  if (!isObject(wf.metadata)) throw new ValidationError("metadata", "is required (a map with name or generateName)");
+  if (wf.metadata.name !== undefined && (typeof wf.metadata.name !== "string" || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(wf.metadata.name)))
+    throw new ValidationError("metadata.name", `${JSON.stringify(wf.metadata.name)} is not a valid name (lowercase letters, digits, "-" and ".")`);
+  if (!isObject(wf.spec)) throw new ValidationError("spec", "is required");
+  listOf(wf.spec.templates, "spec.templates");
+  parameterList(wf.spec.arguments?.parameters, "spec.arguments.parameters");
+  artifactList(wf.spec.arguments?.artifacts, "spec.arguments.artifacts");
+  positiveInt(wf.spec.parallelism, "spec.parallelism");
+  duration(wf.spec.activeDeadlineSeconds, "spec.activeDeadlineSeconds");
   const templates = new Map<string, Template>();
   for (const [i, t] of (wf.spec.templates ?? []).entries()) {
+    if (!isObject(t)) throw new ValidationError(`spec.templates[${i}]`, `must be a map, got ${describe(t)}`);
     if (!t?.name) throw new ValidationError(`spec.templates[${i}]`, "template has no name");
     if (templates.has(t.name)) throw new ValidationError(`templates.${t.name}`, "template name is used twice");
     templates.set(t.name, t);
@@ -32,6 +104,37 @@ export function validateWorkflow(wf: Workflow): void {
 
 function validateTemplate(t: Template, need: (name: string | undefined, where: string) => void): void {
   const where = `templates.${t.name}`;
+  parameterList(t.inputs?.parameters, `${where}.inputs.parameters`);
+  artifactList(t.inputs?.artifacts, `${where}.inputs.artifacts`);
+  parameterList(t.outputs?.parameters, `${where}.outputs.parameters`);
+  artifactList(t.outputs?.artifacts, `${where}.outputs.artifacts`);
+  positiveInt(t.parallelism, `${where}.parallelism`);
+  duration(t.activeDeadlineSeconds, `${where}.activeDeadlineSeconds`);
+  duration(t.timeout, `${where}.timeout`);
+  if (t.retryStrategy !== undefined) {
+    if (!isObject(t.retryStrategy)) throw new ValidationError(`${where}.retryStrategy`, `must be a map, got ${describe(t.retryStrategy)}`);
+    const b = t.retryStrategy.backoff;
+    duration(b?.duration, `${where}.retryStrategy.backoff.duration`);
+    duration(b?.cap, `${where}.retryStrategy.backoff.cap`);
+    duration(b?.maxDuration, `${where}.retryStrategy.backoff.maxDuration`);
+    const limit = t.retryStrategy.limit;
+    if (limit !== undefined && !(typeof limit === "string" && limit.includes("{{")) && !(Number.isInteger(Number(limit)) && Number(limit) >= 0))
+      throw new ValidationError(`${where}.retryStrategy.limit`, `must be a non-negative integer, got ${describe(limit)}`);
+  }
+  if (t.suspend !== undefined && t.suspend !== null) duration((t.suspend as { duration?: unknown }).duration, `${where}.suspend.duration`);
+  for (const kind of ["container", "script"] as const) {
+    const c = t[kind] as unknown as Record<string, unknown> | undefined;
+    if (c === undefined) continue;
+    if (!isObject(c)) throw new ValidationError(`${where}.${kind}`, `must be a map, got ${describe(c)}`);
+    stringList(c.command, `${where}.${kind}.command`);
+    stringList(c.args, `${where}.${kind}.args`);
+    for (const [i, e] of listOf(c.env, `${where}.${kind}.env`).entries())
+      if (!isObject(e) || typeof (e as { name?: unknown }).name !== "string") throw new ValidationError(`${where}.${kind}.env[${i}]`, "an environment variable needs a name");
+    if (c.workingDir !== undefined && typeof c.workingDir !== "string") throw new ValidationError(`${where}.${kind}.workingDir`, `must be a string, got ${describe(c.workingDir)}`);
+  }
+  if (t.script !== undefined && typeof t.script.source !== "string") throw new ValidationError(`${where}.script.source`, "is required (the script's text)");
+  if (t.steps !== undefined) listOf(t.steps, `${where}.steps`, "a list of step groups");
+  if (t.dag !== undefined && (!isObject(t.dag) || !Array.isArray((t.dag as { tasks?: unknown }).tasks))) throw new ValidationError(`${where}.dag.tasks`, "must be a list of tasks");
   const record = t as unknown as Record<string, unknown>;
   for (const kind of UNSUPPORTED_KINDS)
     if (record[kind] !== undefined) throw new ValidationError(where, `"${kind}" templates are not supported by the local engine`);
@@ -58,8 +161,10 @@ function validateSteps(t: Template, groups: WorkflowStep[][], need: (name: strin
   groups.forEach((group, i) => {
     if (!Array.isArray(group)) throw new ValidationError(`templates.${t.name}.steps[${i}]`, "a step group must be a list of steps");
     for (const step of group) {
-      const where = `templates.${t.name}.steps[${i}].${step.name ?? "?"}`;
+      const where = `templates.${t.name}.steps[${i}].${step?.name ?? "?"}`;
+      if (!isObject(step)) throw new ValidationError(`templates.${t.name}.steps[${i}]`, `a step must be a map, got ${describe(step)}`);
       if (!step.name) throw new ValidationError(where, "step has no name");
+      childShape(step, where);
       if ((step as { templateRef?: unknown }).templateRef) throw new ValidationError(where, "templateRef is not supported by the local engine");
       need(step.template, `${where}.template`);
       if (step.onExit) need(step.onExit, `${where}.onExit`);
@@ -84,8 +189,10 @@ function validateSteps(t: Template, groups: WorkflowStep[][], need: (name: strin
 function validateDag(t: Template, tasks: DAGTask[], need: (name: string | undefined, where: string) => void): void {
   const names = new Set<string>();
   for (const task of tasks) {
-    const where = `templates.${t.name}.dag.tasks.${task.name ?? "?"}`;
+    const where = `templates.${t.name}.dag.tasks.${task?.name ?? "?"}`;
+    if (!isObject(task)) throw new ValidationError(`templates.${t.name}.dag.tasks`, `a task must be a map, got ${describe(task)}`);
     if (!task.name) throw new ValidationError(where, "task has no name");
+    childShape(task, where);
     if (names.has(task.name)) throw new ValidationError(where, "task name is used twice");
     names.add(task.name);
   }
@@ -119,6 +226,19 @@ function validateDag(t: Template, tasks: DAGTask[], need: (name: string | undefi
     for (const n of target.split(/[\s,]+/).filter(Boolean))
       if (!names.has(n)) throw new ValidationError(`templates.${t.name}.dag.target`, `no task "${n}" in this DAG`);
   findCycle(t.name, deps);
+}
+
+/** What a step and a task share: arguments, loops. */
+function childShape(c: WorkflowStep | DAGTask, where: string): void {
+  if (c.arguments !== undefined && !isObject(c.arguments)) throw new ValidationError(`${where}.arguments`, `must be a map, got ${describe(c.arguments)}`);
+  parameterList(c.arguments?.parameters, `${where}.arguments.parameters`);
+  artifactList(c.arguments?.artifacts, `${where}.arguments.artifacts`);
+  listOf(c.withItems, `${where}.withItems`);
+  if (c.withParam !== undefined && typeof c.withParam !== "string") throw new ValidationError(`${where}.withParam`, `must be a string (a JSON list, or {{…}} giving one), got ${describe(c.withParam)}`);
+  if (c.withSequence !== undefined && !isObject(c.withSequence)) throw new ValidationError(`${where}.withSequence`, `must be a map (count or start/end), got ${describe(c.withSequence)}`);
+  const loops = [c.withItems, c.withParam, c.withSequence].filter((x) => x !== undefined).length;
+  if (loops > 1) throw new ValidationError(where, "use only one of withItems, withParam, withSequence");
+  if (c.when !== undefined && typeof c.when !== "string") throw new ValidationError(`${where}.when`, `must be a string, got ${describe(c.when)}`);
 }
 
 function findCycle(template: string, deps: Map<string, string[]>): void {
