@@ -13,6 +13,8 @@ export interface Config {
   defaultImage?: string;
   /** Default archive mode of artifacts: "tar" (tar.gz) or null (none). */
   archiveMode: "tar" | null;
+  /** Where local runs keep artifacts: in the record (default) or the artifact repository (s3Config). */
+  artifacts: "record" | "repository";
   /** Local packages shipped into every script step (dflow's upload_packages). */
   uploadPackages: string[];
   /** Argo server settings (dflow's config["host"], ["token"], ["namespace"]); env vars fill the rest. */
@@ -30,6 +32,7 @@ function fromEnv(): Config {
     archiveMode: process.env.DFLOW_ARCHIVE_MODE === "none" ? null : "tar",
     argo: {},
     uploadPackages: [],
+    artifacts: process.env.DFLOW_ARTIFACTS === "repository" ? "repository" : "record",
   };
 }
 

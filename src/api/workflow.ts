@@ -62,6 +62,8 @@ export interface SubmitOptions {
   parallelism?: number;
   /** Seconds before the whole run is stopped. */
   timeout?: number;
+  /** Keep the run's artifacts in its record (default) or in the artifact repository (S3). */
+  artifacts?: "record" | "repository";
   /** Overrides of workflow parameters. */
   parameters?: Record<string, unknown>;
   onEvent?: (e: EngineEvent) => void;
@@ -199,6 +201,8 @@ export class Workflow<P extends Record<string, unknown> = {}> {
       ...(parameters ? { parameters } : {}),
       // The repository uploadArtifact wrote to (its default follows config.root, not the record root).
       repository: storageFromConfig(s3Config, defaultLocalStorageRoot(config.root)),
+      artifacts: options.artifacts ?? config.artifacts,
+      archive: config.archiveMode,
     });
     this.id = run.id;
     this.run = run;

@@ -18,6 +18,8 @@ export interface ArtifactStore {
   exists(key: string, subPath?: string): Promise<boolean>;
   /** A local path where the artifact can be read directly, if the store has one. */
   localPath(key: string): string | undefined;
+  /** Where a remote store keeps it (`s3://bucket/key`), for the record. */
+  locator?(key: string): string;
 }
 
 /** Join relative `rel` under `base`, refusing anything that could escape it (absolute, `..`, NUL, `\`). */

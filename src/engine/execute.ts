@@ -177,6 +177,7 @@ export function finishNode(ctx: RunContext, node: NodeState, phase: NodePhase, m
       if (!("key" in v)) continue;
       const p = ctx.store.localPath(v.key);
       if (p) artifacts[name] = relative(ctx.dir, v.subPath ? `${p}/${v.subPath}` : p);
+      else if (ctx.store.locator) artifacts[name] = ctx.store.locator(v.key) + (v.subPath ? `:${v.subPath}` : "");
     }
     patch.outputs = {
       parameters: { ...outputs.parameters },

@@ -362,7 +362,8 @@ export class RunRecord {
 }
 
 function toStepRecord(runDir: string, node: NodeState): StepRecord {
-  const abs = (rel: string) => resolve(runDir, rel);
+  // Remote artifacts (s3://…) keep their locator; record paths are relative to the run dir.
+  const abs = (rel: string) => (/^[a-z][a-z0-9+.-]*:\/\//.test(rel) ? rel : resolve(runDir, rel));
   const mapPaths = (a: Record<string, string>) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, abs(v)]));
   const { dir, ...rest } = node;
   return {

@@ -1,6 +1,7 @@
 // A workflow run: validation, the run directory, the root node (entrypoint), the exit handler,
 // the whole-workflow deadline, terminate()/kill(), and resuming an interrupted run.
 import { reusedSteps } from "./reuse.ts";
+import { RepositoryArtifactStore } from "./repository-store.ts";
 import { defaultLocalStorageRoot, s3Config, storageFromConfig } from "../storage/config.ts";
 import { randomBytes, randomUUID } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
@@ -138,19 +139,20 @@ function launch(workflow: Workflow, dir: string, state: WorkflowState, opts: Eng
   globals["workflow.parameters"] = JSON.stringify(wfParams.map((p) => ({ name: p.name, value: String(p.value ?? p.default ?? "") })));
 
   const live = new Set<number>();
+  const repository = opts.repository ?? storageFromConfig(s3Config, defaultLocalStorageRoot(opts.root ?? resolve(dir, "..")));
   const ctx: RunContext = {
     workflow,
     id,
     dir,
     record,
-    store: new LocalArtifactStore(dir),
+    store: opts.artifacts === "repository" ? new RepositoryArtifactStore(repository, id, opts.archive === undefined ? "tar" : opts.archive) : new LocalArtifactStore(dir),
     pool,
     podSlots: new Semaphore(pods),
     baseEnv,
     globals,
     globalArtifacts: {},
     reuse,
-    repository: opts.repository ?? storageFromConfig(s3Config, defaultLocalStorageRoot(opts.root ?? resolve(dir, ".."))),
+    repository,
     live,
     template(name) {
       const t = templates.get(name);

@@ -77,6 +77,10 @@ export interface EngineOptions {
    * default: the configured store (s3Config), else a local one at `<root>/.storage`.
    */
   repository?: StorageClient;
+  /** Keep the run's artifacts in the record (default) or in the repository (e.g. S3). */
+  artifacts?: "record" | "repository";
+  /** Archive of artifacts kept in the repository: "tar" (tar.gz, default) or null (as is). */
+  archive?: "tar" | null;
   /** Record root, default "./dflow-runs" (resolved against the current directory). */
   root?: string;
   /** Maximum number of concurrently running leaf steps, default os.availableParallelism(). */

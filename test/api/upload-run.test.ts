@@ -40,3 +40,29 @@ describe("uploaded artifacts as step inputs on the local engine", () => {
     }
   });
 });
+
+describe("a local run that keeps its artifacts in the repository", () => {
+  it("stores step outputs there, names them by locator, and downloads them back", async () => {
+    const work = mkdtempSync(path.join(tmpdir(), "dflow-repo-"));
+    const prev = process.cwd();
+    process.chdir(work);
+    try {
+      writeFileSync("foo.txt", "via the repository\n");
+      const foo = await uploadArtifact("foo.txt");
+      const wf = new Workflow({ name: "repo" });
+      const a = new Step({ name: "a", template: duplicate, parameters: { msg: "x", num: 1 }, artifacts: { foo } });
+      const b = new Step({ name: "b", template: duplicate, parameters: { msg: "y", num: 1 }, artifacts: { foo: a.outputs.artifacts.bar } });
+      wf.add(a);
+      wf.add(b);
+      await wf.submit({ artifacts: "repository" });
+      expect(await wf.wait()).toBe("Succeeded");
+      const [sb] = await wf.queryStep({ name: "b" });
+      const loc = sb!.outputs.artifacts.bar!.path;
+      expect(loc).toMatch(new RegExp(`^s3://[^/]+/(.*/)?${wf.id}/.+/outputs/artifacts/bar\\.tgz$`));
+      const got = await downloadArtifact(sb!.outputs.artifacts.bar!, { path: "out" });
+      expect(readFileSync(got as string, "utf8")).toBe("via the repository\n");
+    } finally {
+      process.chdir(prev);
+    }
+  });
+});
