@@ -50,6 +50,13 @@ export const EXIT = {
   signature: 4,
 } as const;
 
+/**
+ * A file a step may leave in its working directory to survive a resume of the run: the dispatcher
+ * executor keeps its remote job id there, so the re-run step re-attaches to the job instead of
+ * submitting a second one. Everything else an interrupted attempt left is removed.
+ */
+export const RESUME_STATE_FILE = ".dflow-dispatch.json";
+
 /** Default image for function OPs in a cluster (any image with node >= 20). */
 export const DEFAULT_NODE_IMAGE = "node:20-slim";
 export const DEFAULT_SHELL_IMAGE = "alpine:3.20";

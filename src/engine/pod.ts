@@ -2,9 +2,9 @@
 // root, render and run the command, then collect outputs the way Argo's wait container does.
 import { loadArtifact } from "../storage/transfer.ts";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import { ANNOTATION, ENV } from "../argo/dflow-conventions.ts";
+import { ANNOTATION, ENV, RESUME_STATE_FILE } from "../argo/dflow-conventions.ts";
 import type { Template } from "../argo/manifest.ts";
 import { sha16, stopMessage, type RunContext } from "./context.ts";
 import { NodeError, errorMessage } from "./errors.ts";
@@ -48,9 +48,15 @@ async function runPodOnce(
     markRunning(ctx, node);
     const stepDir = ctx.record.stepDir(node);
     if (ctx.record.previous.get(node.id)?.dir) {
-      // Resuming: what the interrupted attempt left behind must not be taken for this one's outputs.
+      // Resuming: what the interrupted attempt left behind must not be taken for this one's outputs,
+      // except the state a step keeps to re-attach to remote work (RESUME_STATE_FILE).
+      const kept = await readFile(join(stepDir, "workdir", RESUME_STATE_FILE)).catch(() => undefined);
       await rm(stepDir, { recursive: true, force: true });
       ctx.record.resetStepDir(node);
+      if (kept) {
+        await mkdir(join(stepDir, "workdir"), { recursive: true });
+        await writeFile(join(stepDir, "workdir", RESUME_STATE_FILE), kept);
+      }
     }
     const workdir = join(stepDir, "workdir");
     const isFunction = tmpl.metadata?.annotations?.[ANNOTATION.opKind] === "function";

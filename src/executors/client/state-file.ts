@@ -3,8 +3,10 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SchedulerKind } from "../options.ts";
+import { RESUME_STATE_FILE } from "../../argo/dflow-conventions.ts";
 
-export const STATE_FILE = ".dflow-dispatch.json";
+/** Kept by the engine across a resume (see RESUME_STATE_FILE). */
+export const STATE_FILE = RESUME_STATE_FILE;
 
 export interface DispatchState {
   version: 1;
