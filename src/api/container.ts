@@ -3,9 +3,9 @@ import { ValidationError } from "./errors.ts";
 import { InputArtifact, InputParameter, OutputArtifact, OutputParameter } from "./io.ts";
 import { checkName } from "./names.ts";
 import { ArtifactRef, isRef, ParameterRef, type Ref, referencedNames } from "./refs.ts";
-import { TemplateIO, type ScriptIO, type TemplateIOOptions } from "./script-template.ts";
+import { DeclaredIOTemplate, type TemplateIOOptions } from "./script-template.ts";
 import type { StepBase, StepBuildContext } from "./step.ts";
-import { type AnyTemplate, type BuildContext, type InputDescription, OPTemplate, type OutputDescription } from "./template.ts";
+import type { AnyTemplate, BuildContext } from "./template.ts";
 
 export interface ContainerTemplateOptions<IP, IA, OP, OA> extends TemplateIOOptions<IP, IA, OP, OA> {
   name: string;
@@ -15,32 +15,17 @@ export interface ContainerTemplateOptions<IP, IA, OP, OA> extends TemplateIOOpti
 }
 
 /** What Steps and DAG share: IO declared like script templates, children, and reference checks. */
-export abstract class ContainerTemplate<IP, IA, OP, OA> extends OPTemplate<ScriptIO<IP, IA, OP, OA>> {
+export abstract class ContainerTemplate<IP, IA, OP, OA> extends DeclaredIOTemplate<IP, IA, OP, OA> {
   name: string;
   parallelism?: number;
   annotations?: Record<string, string>;
-  protected readonly io: TemplateIO<IP, IA, OP, OA>;
   abstract readonly containerKind: "Steps" | "DAG";
 
   constructor(opts: ContainerTemplateOptions<IP, IA, OP, OA>) {
-    super();
+    super(opts);
     this.name = checkName("template", opts.name);
     if (opts.parallelism !== undefined) this.parallelism = opts.parallelism;
     if (opts.annotations) this.annotations = opts.annotations;
-    this.io = new TemplateIO(opts, `template "${opts.name}"`);
-  }
-
-  get inputs() {
-    return this.io.inputs;
-  }
-  get outputs() {
-    return this.io.outputs;
-  }
-  describeInputs(): InputDescription {
-    return this.io.describeInputs();
-  }
-  describeOutputs(): OutputDescription {
-    return this.io.describeOutputs();
   }
 
   abstract allSteps(): StepBase<any, any>[];

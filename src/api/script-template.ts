@@ -167,34 +167,13 @@ export function buildPodFields(o: ContainerOptions, kind: string, opName: string
   return t;
 }
 
-/** A script run by an interpreter in a container (Argo's script template). */
-export class ScriptOPTemplate<IP = {}, IA = {}, OP = {}, OA = {}> extends OPTemplate<ScriptIO<IP, IA, OP, OA>> {
-  readonly templateKind: "script" = "script";
-  name: string;
-  script: string;
-  image: string;
-  command: string[];
-  args?: string[];
-  packages?: string[];
-  options: ContainerOptions;
+/** A template whose inputs and outputs are declared (not derived from a signature). */
+export abstract class DeclaredIOTemplate<IP, IA, OP, OA> extends OPTemplate<ScriptIO<IP, IA, OP, OA>> {
   protected readonly io: TemplateIO<IP, IA, OP, OA>;
-  protected kindLabel = "script";
-
-  constructor(opts: ScriptOPTemplateOptions<IP, IA, OP, OA>, defaults: { image: string; command: string[] } = { image: DEFAULT_SHELL_IMAGE, command: ["sh"] }) {
+  constructor(opts: TemplateIOOptions<IP, IA, OP, OA> & { name: string }) {
     super();
-    this.name = checkName("template", opts.name);
-    if (typeof opts.script !== "string") {
-      throw new ValidationError(`template "${opts.name}": script must be a string`, opts.name, "script");
-    }
-    this.script = opts.script;
-    this.image = opts.image ?? defaults.image;
-    this.command = opts.command ?? defaults.command;
-    if (opts.args) this.args = opts.args;
-    if (opts.packages) this.packages = opts.packages;
-    this.options = opts;
     this.io = new TemplateIO(opts, `template "${opts.name}"`);
   }
-
   get inputs() {
     return this.io.inputs;
   }
@@ -207,6 +186,34 @@ export class ScriptOPTemplate<IP = {}, IA = {}, OP = {}, OA = {}> extends OPTemp
   describeOutputs(): OutputDescription {
     return this.io.describeOutputs();
   }
+}
+
+/** A script run by an interpreter in a container (Argo's script template). */
+export class ScriptOPTemplate<IP = {}, IA = {}, OP = {}, OA = {}> extends DeclaredIOTemplate<IP, IA, OP, OA> {
+  readonly templateKind: "script" = "script";
+  name: string;
+  script: string;
+  image: string;
+  command: string[];
+  args?: string[];
+  packages?: string[];
+  options: ContainerOptions;
+  protected kindLabel = "script";
+
+  constructor(opts: ScriptOPTemplateOptions<IP, IA, OP, OA>, defaults: { image: string; command: string[] } = { image: DEFAULT_SHELL_IMAGE, command: ["sh"] }) {
+    super(opts);
+    this.name = checkName("template", opts.name);
+    if (typeof opts.script !== "string") {
+      throw new ValidationError(`template "${opts.name}": script must be a string`, opts.name, "script");
+    }
+    this.script = opts.script;
+    this.image = opts.image ?? defaults.image;
+    this.command = opts.command ?? defaults.command;
+    if (opts.args) this.args = opts.args;
+    if (opts.packages) this.packages = opts.packages;
+    this.options = opts;
+  }
+
 
   build(): ArgoTemplate {
     const packages = packageArtifacts([...config.uploadPackages, ...(this.packages ?? [])], `template "${this.name}"`);
@@ -259,26 +266,12 @@ export interface ContainerOPTemplateOptions<IP, IA, OP, OA> extends TemplateIOOp
 }
 
 /** A plain container (Argo's container template): command and args, no script. */
-export class ContainerOPTemplate<IP = {}, IA = {}, OP = {}, OA = {}> extends OPTemplate<ScriptIO<IP, IA, OP, OA>> {
+export class ContainerOPTemplate<IP = {}, IA = {}, OP = {}, OA = {}> extends DeclaredIOTemplate<IP, IA, OP, OA> {
   readonly templateKind: "container" = "container";
   name: string;
-  protected readonly io: TemplateIO<IP, IA, OP, OA>;
   constructor(readonly options: ContainerOPTemplateOptions<IP, IA, OP, OA>) {
-    super();
+    super(options);
     this.name = checkName("template", options.name);
-    this.io = new TemplateIO(options, `template "${options.name}"`);
-  }
-  get inputs() {
-    return this.io.inputs;
-  }
-  get outputs() {
-    return this.io.outputs;
-  }
-  describeInputs(): InputDescription {
-    return this.io.describeInputs();
-  }
-  describeOutputs(): OutputDescription {
-    return this.io.describeOutputs();
   }
   build(): ArgoTemplate {
     const o = this.options;
