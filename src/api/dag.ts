@@ -2,6 +2,7 @@ import type { Template as ArgoTemplate } from "../argo/manifest.ts";
 import { ContainerTemplate, type ContainerTemplateOptions, walkValues } from "./container.ts";
 import { ValidationError } from "./errors.ts";
 import { IfExpression } from "./if-expression.ts";
+import { findCycle } from "../argo/graph.ts";
 import { isRef, referencedNames } from "./refs.ts";
 import type { StepBase, Task } from "./step.ts";
 import type { BuildContext } from "./template.ts";
@@ -75,20 +76,7 @@ export class DAG<IP = {}, IA = {}, OP = {}, OA = {}> extends ContainerTemplate<I
   }
 
   private checkAcyclic(deps: Map<string, string[]>): void {
-    const state = new Map<string, "visiting" | "done">();
-    const path: string[] = [];
-    const visit = (n: string) => {
-      if (state.get(n) === "done") return;
-      if (state.get(n) === "visiting") {
-        const cycle = [...path.slice(path.indexOf(n)), n].join(" -> ");
-        throw new ValidationError(`${this.where()}: dependency cycle ${cycle}`, n, "cycle");
-      }
-      state.set(n, "visiting");
-      path.push(n);
-      for (const d of deps.get(n) ?? []) visit(d);
-      path.pop();
-      state.set(n, "done");
-    };
-    for (const n of deps.keys()) visit(n);
+    const cycle = findCycle(deps);
+    if (cycle) throw new ValidationError(`${this.where()}: dependency cycle ${cycle.join(" -> ")}`, cycle[0], "cycle");
   }
 }

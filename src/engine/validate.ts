@@ -1,5 +1,6 @@
 // Checks before anything runs; each error names the element (`templates.main.steps[1].b`) and the
 // rule it breaks, like `argo lint` does.
+import { findCycle } from "../argo/graph.ts";
 import type { DAGTask, Template, Workflow, WorkflowStep } from "../argo/manifest.ts";
 import { parseDepends, dependsFromList, referencedTasks } from "./depends.ts";
 import { ANNOTATION } from "../argo/dflow-conventions.ts";
@@ -225,7 +226,7 @@ function validateDag(t: Template, tasks: DAGTask[], need: (name: string | undefi
   if (target && !target.includes("{{"))
     for (const n of target.split(/[\s,]+/).filter(Boolean))
       if (!names.has(n)) throw new ValidationError(`templates.${t.name}.dag.target`, `no task "${n}" in this DAG`);
-  findCycle(t.name, deps);
+  checkAcyclic(t.name, deps);
 }
 
 /** What a step and a task share: arguments, loops. */
@@ -241,22 +242,9 @@ function childShape(c: WorkflowStep | DAGTask, where: string): void {
   if (c.when !== undefined && typeof c.when !== "string") throw new ValidationError(`${where}.when`, `must be a string, got ${describe(c.when)}`);
 }
 
-function findCycle(template: string, deps: Map<string, string[]>): void {
-  const state = new Map<string, "visiting" | "done">();
-  const path: string[] = [];
-  const visit = (n: string) => {
-    if (state.get(n) === "done") return;
-    if (state.get(n) === "visiting") {
-      const cycle = [...path.slice(path.indexOf(n)), n].join(" -> ");
-      throw new ValidationError(`templates.${template}.dag`, `dependency cycle: ${cycle}`);
-    }
-    state.set(n, "visiting");
-    path.push(n);
-    for (const d of deps.get(n) ?? []) visit(d);
-    path.pop();
-    state.set(n, "done");
-  };
-  for (const n of deps.keys()) visit(n);
+function checkAcyclic(template: string, deps: Map<string, string[]>): void {
+  const cycle = findCycle(deps);
+  if (cycle) throw new ValidationError(`templates.${template}.dag`, `dependency cycle: ${cycle.join(" -> ")}`);
 }
 
 /** Call `check(name, where)` for every plain `{{name}}` placeholder in the strings of `value`. */
