@@ -175,32 +175,9 @@ async function runOne(
   }
 }
 
-function errorNode(
-  ctx: RunContext,
-  parentId: string,
-  boundaryId: string,
-  fullName: string,
-  spec: ChildSpec,
-  message: string,
-  displayName = spec.name,
-): NodeOutcome {
-  const node = ctx.record.createNode(
-    {
-      id: nodeId(ctx.id, fullName),
-      name: displayName,
-      fullName,
-      type: "Skipped",
-      phase: "Pending",
-      ...(spec.template ? { templateName: spec.template } : {}),
-      parentId,
-      boundaryId,
-      children: [],
-      inputs: { parameters: {}, artifacts: {} },
-      outputs: { parameters: {}, artifacts: {} },
-    },
-    displayName,
-  );
-  return finishNode(ctx, node, "Error", message);
+/** A node for a child that never ran: its when/loop failed (Error) or it was skipped/omitted. */
+function errorNode(ctx: RunContext, parentId: string, boundaryId: string, fullName: string, spec: ChildSpec, message: string, displayName = spec.name): NodeOutcome {
+  return skippedNode(ctx, parentId, boundaryId, fullName, spec, displayName, message, "Error");
 }
 
 function skippedNode(
@@ -211,7 +188,7 @@ function skippedNode(
   spec: ChildSpec,
   displayName: string,
   message: string,
-  phase: "Skipped" | "Omitted" = "Skipped",
+  phase: "Skipped" | "Omitted" | "Error" = "Skipped",
 ): NodeOutcome {
   const node = ctx.record.createNode(
     {

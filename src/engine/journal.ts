@@ -9,29 +9,11 @@
 // kernel. With `fsync`, the journal is also fdatasync'ed before a step starts whenever it holds a
 // "finished" line not yet synced, and at the end, so that it also survives a power loss.
 import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, writeSync } from "node:fs";
-import type { NodePhase, NodeType, WorkflowPhase } from "../argo/manifest.ts";
-import type { StepIO, StepOutputs } from "./types.ts";
+import type { WorkflowPhase } from "../argo/manifest.ts";
+import type { StepRecord } from "./types.ts";
 
-/** A node as journaled: paths (dir, artifacts) are relative to the run directory. */
-export interface NodeState {
-  id: string;
-  name: string;
-  fullName: string;
-  key?: string;
-  type: NodeType;
-  phase: NodePhase;
-  templateName?: string;
-  parentId?: string;
-  boundaryId?: string;
-  children: string[];
-  startedAt?: string;
-  finishedAt?: string;
-  progress?: string;
-  message?: string;
-  inputs: StepIO;
-  outputs: StepOutputs;
-  dir?: string;
-}
+/** A node as journaled: a StepRecord whose paths (dir, artifacts) are relative to the run directory. */
+export type NodeState = StepRecord;
 
 export interface WorkflowState {
   id: string;
