@@ -65,6 +65,7 @@ export abstract class ContainerTemplate<IP, IA, OP, OA> extends DeclaredIOTempla
     };
     return {
       templateName: (step) => ctx.stepTemplateName(step),
+      addTemplate: (name, make) => ctx.addTemplate(name, make),
       inputRef: (x, where) => `{{inputs.${x instanceof InputParameter ? "parameters" : "artifacts"}.${this.inputName(x, where)}}}`,
       checkRef: (ref: Ref, where) => {
         const s = ref.source;

@@ -64,7 +64,14 @@ export class DAG<IP = {}, IA = {}, OP = {}, OA = {}> extends ContainerTemplate<I
     this.checkAcyclic(deps);
     const all = new Set<StepBase<any, any>>(this.tasks);
     const tasks = addDagChecks(
-      this.tasks.map((t) => t.build(this.stepContext(ctx, all, "tasks", t), deps.get(t.name)!)),
+      this.tasks.flatMap((t) => {
+        const tctx = this.stepContext(ctx, all, "tasks", t);
+        const init = t.buildSliceInit(tctx);
+        if (!init) return [t.build(tctx, deps.get(t.name)!)];
+        // The init task reads what the sliced task reads, so it waits for the same tasks.
+        const d = deps.get(t.name)!;
+        return [{ ...init, ...(d.length ? { dependencies: d } : {}) }, t.build(tctx, [...d, init.name].sort())];
+      }),
       new Map(this.tasks.filter(needsSuccessCheck).map((t) => [t.name, t])),
     );
     return {

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Template as ArgoTemplate, EnvVar } from "../argo/manifest.ts";
-import { ANNOTATION, DEFAULT_NODE_IMAGE, ENV, EXIT, inputArtifactPath, outputArtifactPath, outputParameterPath } from "../argo/dflow-conventions.ts";
+import { ANNOTATION, DEFAULT_NODE_IMAGE, ENV, EXIT, inputArtifactPath, outputArtifactPath, outputParameterPath, STACK_KEY_PARAMETER } from "../argo/dflow-conventions.ts";
 import { ArtifactSpec } from "../op/artifact.ts";
 import { bundleOp } from "../op/bundle.ts";
 import { isOPClass, type OPClass } from "../op/class-op.ts";
@@ -97,13 +97,9 @@ export class FunctionOPTemplate<I extends Sign = Sign, O extends Sign = Sign, SL
     return { parameters: parameters.map(([n]) => n), artifacts: artifacts.map(([n]) => n) };
   }
 
-  /** The parameter a looped step passes so that each child takes its slice. */
-  sliceArgument(): { name: string; value: string; subPathOf?: string } | undefined {
-    const sl = this.options.slices;
-    if (!sl) return undefined;
-    // In subPath mode the loop is implied: one child per element of the first sliced input.
-    const first = sl.inputParameter[0];
-    return { name: SLICE_PARAMETER, value: sl.slices, ...(sl.subPath && first ? { subPathOf: first } : {}) };
+  /** How the OP is sliced, if it is: the calling step then fans out and stacks (see Step). */
+  slicing(): Slices<any, any, any, any> | undefined {
+    return this.options.slices;
   }
 
   build(ctx: BuildContext): ArgoTemplate {
@@ -116,8 +112,10 @@ export class FunctionOPTemplate<I extends Sign = Sign, O extends Sign = Sign, SL
       const d = defaultOf(schema);
       return d === undefined ? { name } : { name, default: encodeParam(d) };
     });
+    const stacked = new Set(o.slices?.outputArtifact ?? []);
     if (o.slices) {
       inputParams.push({ name: SLICE_PARAMETER });
+      if (stacked.size) inputParams.push({ name: STACK_KEY_PARAMETER });
       env.push({ name: "DFLOW_SLICE", value: `{{inputs.parameters.${SLICE_PARAMETER}}}` });
       env.push({ name: "DFLOW_SLICES", value: JSON.stringify(o.slices) });
     }
@@ -146,6 +144,8 @@ export class FunctionOPTemplate<I extends Sign = Sign, O extends Sign = Sign, SL
         ...(outs.artifacts.length
           ? {
               artifacts: outs.artifacts.map(([name, spec]) => {
+                // A sliced output goes, unarchived, under the loop's common prefix: the children's parts merge there.
+                if (stacked.has(name)) return { name, path: outputArtifactPath(name), ...(spec.optional ? { optional: true } : {}), archive: { none: {} }, s3: { key: `{{inputs.parameters.${STACK_KEY_PARAMETER}}}/${name}` } };
                 const archive = archiveOf(spec.archive);
                 return { name, path: outputArtifactPath(name), ...(spec.optional ? { optional: true } : {}), ...(archive ? { archive } : {}) };
               }),

@@ -1,3 +1,4 @@
+import { config } from "./config.ts";
 import type { Artifact as ArgoArtifact, Parameter as ArgoParameter } from "../argo/manifest.ts";
 import type { ArchiveMode, ArtifactShape } from "../op/artifact.ts";
 import { encodeParam } from "../op/codec.ts";
@@ -5,8 +6,9 @@ import type { StandardSchemaV1 } from "../op/standard-schema.ts";
 import { IfExpression } from "./if-expression.ts";
 import { type ArtifactRef, isRef, type ParameterRef } from "./refs.ts";
 
+/** Argo's archive field for an artifact's mode; unset follows config.archiveMode (dflow's archive_mode). */
 export function archiveOf(mode: ArchiveMode | undefined): ArgoArtifact["archive"] {
-  if (mode === null) return { none: {} };
+  if (mode === null || (mode === undefined && config.archiveMode === null)) return { none: {} };
   return undefined;
 }
 

@@ -5,6 +5,8 @@ export type Expr = `${string}{{${string}}}${string}`;
 export interface Producer {
   readonly kind: "step" | "task";
   readonly name: string;
+  /** The step/task that holds output artifact `name` when it is not the producer itself (stacked slices). */
+  artifactOwner?(name: string): string | undefined;
 }
 export interface InputsOwner {
   readonly kind: "steps" | "dag" | "template";
@@ -28,10 +30,16 @@ abstract class RefBase {
     readonly name: string,
   ) {}
 
+  /** The step/task whose outputs hold the value. */
+  private get holder(): string {
+    const s = this.source as { producer: Producer };
+    return (this.io === "artifacts" ? s.producer.artifactOwner?.(this.name) : undefined) ?? s.producer.name;
+  }
+
   /** Argo's path of the value: steps.s0.outputs.parameters.msg */
   get path(): string {
     const s = this.source;
-    if (s.scope === "outputs") return `${s.producer.kind === "step" ? "steps" : "tasks"}.${s.producer.name}.outputs.${this.io}.${this.name}`;
+    if (s.scope === "outputs") return `${s.producer.kind === "step" ? "steps" : "tasks"}.${this.holder}.outputs.${this.io}.${this.name}`;
     if (s.scope === "inputs") return `inputs.${this.io}.${this.name}`;
     return `workflow.${this.io}.${this.name}`;
   }
@@ -39,7 +47,7 @@ abstract class RefBase {
   /** The same value in expr-lang form (for `{{=…}}` and valueFrom.expression). */
   get exprPath(): string {
     const s = this.source;
-    if (s.scope === "outputs") return `${s.producer.kind === "step" ? "steps" : "tasks"}['${s.producer.name}'].outputs.${this.io}['${this.name}']`;
+    if (s.scope === "outputs") return `${s.producer.kind === "step" ? "steps" : "tasks"}['${this.holder}'].outputs.${this.io}['${this.name}']`;
     if (s.scope === "inputs") return `inputs.${this.io}['${this.name}']`;
     return `workflow.${this.io}['${this.name}']`;
   }

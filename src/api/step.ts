@@ -1,11 +1,14 @@
-import type { Arguments, Artifact as ArgoArtifact, DAGTask, Parameter as ArgoParameter, Sequence, WorkflowStep } from "../argo/manifest.ts";
-import { KEY_PARAMETER } from "../argo/dflow-conventions.ts";
+import type { Arguments, Artifact as ArgoArtifact, DAGTask, Parameter as ArgoParameter, Sequence, Template as ArgoTemplate, WorkflowStep } from "../argo/manifest.ts";
+import { KEY_PARAMETER, SLICES_PATH_PARAMETER, sliceInitStepName, STACK_KEY_PARAMETER } from "../argo/dflow-conventions.ts";
+import { INDEX_SUBPATH, indexArtifactName, sliceInitTemplate, STACK_SUBPATH, stackArtifactName } from "../compile/slices-init.ts";
 import { encodeParam, checkSync } from "../op/codec.ts";
 import { ArgoExpr, argoLen, argoRange, type ArgoSequence, type IntArg } from "./argo-expr.ts";
 import { ValidationError } from "./errors.ts";
 import { IfExpression } from "./if-expression.ts";
-import { InputArtifact, InputParameter } from "./io.ts";
+import { ArtifactSpec } from "../op/artifact.ts";
+import { archiveOf, InputArtifact, InputParameter } from "./io.ts";
 import { checkKey, checkName } from "./names.ts";
+import { SLICE_PARAMETER, type Slices } from "./slices.ts";
 import { ArtifactRef, type Expr, isRef, ParameterRef, type Producer, type Ref } from "./refs.ts";
 import type { AnyTemplate, IOTypes, OPTemplate } from "./template.ts";
 import type { Executor } from "./executor.ts";
@@ -92,6 +95,8 @@ export interface StepBuildContext {
   checkRef(ref: Ref, where: string): void;
   /** Checks `{{steps.x…}}` text references. */
   checkText(text: string, where: string): void;
+  /** Adds a generated template (once per name) and returns its name. */
+  addTemplate(name: string, make: () => ArgoTemplate): string;
 }
 
 export abstract class StepBase<T extends AnyTemplate = AnyTemplate, L extends LoopOptions = {}> implements Producer {
@@ -237,23 +242,29 @@ export abstract class StepBase<T extends AnyTemplate = AnyTemplate, L extends Lo
       name,
       value: paramText(v, ctx, `${where} parameter "${name}"`),
     }));
-    const slice = (this.template as { sliceArgument?: () => { name: string; value: string; subPathOf?: string } | undefined }).sliceArgument?.();
+    const plan = this.slicePlan(where);
     let impliedLoop: string | undefined;
-    if (slice) {
-      if (!this.isLoop) {
-        const source = slice.subPathOf !== undefined ? this.parameters[slice.subPathOf] : undefined;
-        if (source === undefined) {
-          throw new ValidationError(`${where} uses the sliced OP template "${this.template.name}" but has no withParam/withSequence/withItems to fan out over`, this.name, "slices-loop");
-        }
-        impliedLoop = loopText(argoRange(argoLen(source as ParameterRef)), ctx, `${where} slices`);
+    if (plan) {
+      const init = `${this.kind === "step" ? "steps" : "tasks"}.${sliceInitStepName(this.name)}`;
+      if (plan.listed.length) impliedLoop = `{{${init}.outputs.parameters.${SLICES_PATH_PARAMETER}}}`;
+      else if (!this.isLoop) {
+        const source = this.parameters[plan.slices.inputParameter[0]!];
+        impliedLoop = Array.isArray(source)
+          ? JSON.stringify(source.map((_, i) => i))
+          : loopText(argoRange(argoLen(source as ParameterRef)), ctx, `${where} slices`);
       }
-      parameters.push({ name: slice.name, value: slice.value });
+      parameters.push({ name: SLICE_PARAMETER, value: plan.listed.length ? "{{item.order}}" : plan.slices.slices });
+      if (plan.stacked.length) parameters.push({ name: STACK_KEY_PARAMETER, value: `{{${init}.outputs.parameters.${STACK_KEY_PARAMETER}}}` });
     }
     if (this.key !== undefined) {
       ctx.checkText(this.key, `${where} key`);
       parameters.push({ name: KEY_PARAMETER, value: this.key });
     }
-    const artifacts: ArgoArtifact[] = Object.entries(this.artifacts).map(([name, v]) => artifactArg(name, v, ctx, `${where} artifact "${name}"`));
+    const artifacts: ArgoArtifact[] = Object.entries(this.artifacts).map(([name, v]) => {
+      const a = artifactArg(name, v, ctx, `${where} artifact "${name}"`);
+      // subPath mode: each child fetches only its element, whose path the init step listed.
+      return plan?.slices.subPath && plan.listed.includes(name) ? withSubPath(a, `{{item.${name}}}`) : a;
+    });
     const args: Arguments = {};
     if (parameters.length) args.parameters = parameters;
     if (artifacts.length) args.artifacts = artifacts;
@@ -273,9 +284,94 @@ export abstract class StepBase<T extends AnyTemplate = AnyTemplate, L extends Lo
     return s;
   }
 
+  /**
+   * How a sliced template fans out (dflow's Slices): which outputs stack through an init step's
+   * prefix, and which input artifacts the init step lists to give the loop its items (subPath
+   * mode, or no loop and no sliced parameter to count).
+   */
+  slicePlan(where = `${this.kind} "${this.name}"`): SlicePlan | undefined {
+    const slices = (this.template as { slicing?: () => Slices<any, any, any, any> | undefined }).slicing?.();
+    if (!slices) return undefined;
+    const given = (names: string[]) => names.filter((n) => n in this.artifacts);
+    const listed = slices.subPath || (!this.isLoop && slices.inputParameter.length === 0) ? given(slices.inputArtifact) : [];
+    if (slices.subPath && listed.length && this.isLoop) {
+      throw new ValidationError(`${where}: subPath slices set the loop themselves (one child per element of the sliced inputs); remove withParam/withSequence/withItems`, this.name, "slices-loop");
+    }
+    if (!this.isLoop && !listed.length && !slices.inputParameter.some((n) => n in this.parameters)) {
+      throw new ValidationError(`${where} uses the sliced OP template "${this.template.name}" but has no withParam/withSequence/withItems and no sliced input to fan out over`, this.name, "slices-loop");
+    }
+    if (slices.subPath) {
+      for (const a of listed) {
+        const why = archivedSource(this.artifacts[a]);
+        if (why) {
+          throw new ValidationError(
+            `${where}: subPath slices fetch single elements of input artifact "${a}", so it must be stored unarchived, but ${why}; declare it Artifact.paths({ archive: null }), upload it with { archive: null }, or set config.archiveMode = null`,
+            `${this.name}.artifacts.${a}`,
+            "slices-archive",
+          );
+        }
+      }
+    }
+    return { slices, listed, stacked: slices.outputArtifact, params: listed.length ? slices.inputParameter.filter((n) => n in this.parameters) : [] };
+  }
+
+  /** The init step a sliced step needs before it (stacked outputs, listed inputs), if any. */
+  buildSliceInit(ctx: StepBuildContext): { name: string; template: string; arguments?: Arguments; when?: string } | undefined {
+    const plan = this.slicePlan();
+    if (!plan || (!plan.stacked.length && !plan.listed.length)) return undefined;
+    const where = `${this.kind} "${this.name}" (slices)`;
+    const name = sliceInitStepName(this.name);
+    const template = ctx.addTemplate(`${ctx.templateName(this)}-init-slices`, () =>
+      sliceInitTemplate("", { step: this.name, stacked: plan.stacked, listed: plan.listed, params: plan.params }),
+    );
+    const parameters = plan.params.map((p) => ({ name: p, value: paramText(this.parameters[p], ctx, `${where} parameter "${p}"`) }));
+    const artifacts = plan.listed.flatMap((a) => {
+      const source = artifactArg(a, this.artifacts[a], ctx, `${where} artifact "${a}"`);
+      return [
+        { ...withSubPath(source, INDEX_SUBPATH), name: indexArtifactName(a), optional: true },
+        { ...withSubPath(source, STACK_SUBPATH), name: stackArtifactName(a), optional: true },
+      ];
+    });
+    const args: Arguments = {};
+    if (parameters.length) args.parameters = parameters;
+    if (artifacts.length) args.artifacts = artifacts;
+    return { name, template, ...(parameters.length || artifacts.length ? { arguments: args } : {}), ...(this.when !== undefined && !this.when.includes("item") ? { when: this.when } : {}) };
+  }
+
+  /** Where an output artifact of this step lives: a stacked one in its init step's prefix. */
+  artifactOwner(name: string): string | undefined {
+    const slices = (this.template as { slicing?: () => Slices<any, any, any, any> | undefined }).slicing?.();
+    return slices?.outputArtifact.includes(name) ? sliceInitStepName(this.name) : undefined;
+  }
+
   get isLoop(): boolean {
     return this.withParam !== undefined || this.withSequence !== undefined || this.withItems !== undefined;
   }
+}
+
+export interface SlicePlan {
+  slices: Slices<any, any, any, any>;
+  /** Sliced input artifacts the init step lists (the loop's items). */
+  listed: string[];
+  /** Sliced output artifacts stacked under the init step's prefix. */
+  stacked: string[];
+  /** Sliced input parameters checked against the listed artifacts' length. */
+  params: string[];
+}
+
+/** Why an artifact argument is known to be stored as tar.gz, if it is. */
+function archivedSource(v: unknown): string | undefined {
+  if (isArtifactSource(v) && "archive" in v && (v as { archive: unknown }).archive !== null) return "it was uploaded as tar.gz";
+  if (!(v instanceof ArtifactRef) || v.source.scope !== "outputs") return undefined;
+  const producer = v.source.producer as StepBase;
+  if (producer.artifactOwner?.(v.name)) return undefined; // stacked slices are unarchived
+  const spec = (producer.template as { definition?: { outputs: Record<string, unknown> } }).definition?.outputs[v.name];
+  if (!(spec instanceof ArtifactSpec)) return undefined;
+  return archiveOf(spec.archive) ? undefined : `output artifact "${v.name}" of ${producer.kind} "${producer.name}" is stored as tar.gz`;
+}
+
+function withSubPath(a: ArgoArtifact, sub: string): ArgoArtifact {
+  return { ...a, subPath: a.subPath ? `${a.subPath}/${sub}` : sub };
 }
 
 function isStatic(v: unknown): boolean {

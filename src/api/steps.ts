@@ -43,12 +43,13 @@ export class Steps<IP = {}, IA = {}, OP = {}, OA = {}> extends ContainerTemplate
     const before = new Set<StepBase<any, any>>();
     const groups = this.groups.flatMap((group) => {
       const sctx = this.stepContext(ctx, before, "steps");
+      const inits = group.flatMap((s) => s.buildSliceInit(sctx) ?? []);
       const built = group.map((s) => s.build(sctx));
       for (const s of group) before.add(s);
       const checks = group
         .filter(needsSuccessCheck)
         .map((s) => ({ name: checkStepName(s.name), template: CHECK_TEMPLATE, arguments: checkArguments(s, `steps.${s.name}`) }));
-      return checks.length ? [built, checks] : [built];
+      return [...(inits.length ? [inits] : []), built, ...(checks.length ? [checks] : [])];
     });
     return {
       name: this.name,

@@ -41,6 +41,8 @@ export interface BuildContext {
   stepTemplateName(step: { readonly template: AnyTemplate; readonly name: string }): string;
   /** Function OPs: put the bundle in the manifest, or a placeholder (golden files, dry runs). */
   readonly bundle: "inline" | "omit";
+  /** Adds a generated template (e.g. a sliced loop's init step) once per name; returns the name. */
+  addTemplate(name: string, make: () => ArgoTemplate): string;
 }
 
 /** A template: anything a Step/Task can instantiate (script OPs, function OPs, Steps, DAG). */

@@ -21,6 +21,16 @@ export const ANNOTATION = {
  */
 export const KEY_PARAMETER = "dflow_key";
 
+/**
+ * Sliced loops (see src/compile/slices-init.ts). A step before the loop ("<step>-init-slices")
+ * names the key prefix under which the loop's children stack their sliced output artifacts
+ * (STACK_KEY_PARAMETER, passed to each child), and lists the elements of sliced input artifacts
+ * (SLICES_PATH_PARAMETER: the loop's items, `{ order, <artifact>: <path inside it> }`).
+ */
+export const STACK_KEY_PARAMETER = "dflow_artifact_key";
+export const SLICES_PATH_PARAMETER = "dflow_slices_path";
+export const sliceInitStepName = (step: string) => `${step}-init-slices`;
+
 /** Where a function OP reads inputs and writes outputs inside a pod (dflow's layout). */
 export const IO_ROOT = "/tmp";
 export const inputArtifactPath = (name: string) => `${IO_ROOT}/inputs/artifacts/${name}`;

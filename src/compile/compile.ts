@@ -60,8 +60,17 @@ export function compileWorkflow(parts: WorkflowParts, options: CompileOptions = 
     return t;
   };
 
+  const generated = new Map<string, ArgoTemplate>();
   const ctx: BuildContext = {
     bundle: options.bundle ?? "inline",
+    addTemplate: (name, make) => {
+      if (generated.has(name)) return name;
+      if ([...names.values()].includes(name) || variants.has(name) || built.has(name)) {
+        throw new ValidationError(`template name "${name}" is taken: dflow-ts generates a template of that name; rename your template`, name, "unique-name");
+      }
+      generated.set(name, { ...make(), name });
+      return name;
+    },
     nameOf: (t) => {
       const n = names.get(t);
       if (!n) throw new Error(`internal: template ${t.name} was not collected`);
@@ -114,7 +123,7 @@ export function compileWorkflow(parts: WorkflowParts, options: CompileOptions = 
 
   const spec: ArgoWorkflow["spec"] = {
     entrypoint: ctx.nameOf(parts.entrypoint),
-    templates: [...built.values()],
+    templates: [...built.values(), ...generated.values()],
   };
   if (parts.parameters && Object.keys(parts.parameters).length) {
     spec.arguments = { parameters: Object.entries(parts.parameters).map(([name, value]) => ({ name, value })) };

@@ -1,3 +1,4 @@
+import { NotFoundError } from "../storage/client.ts";
 // Artifact storage behind a small interface: the local store keeps artifacts inside the run's record;
 // an S3 store can implement the same three calls later.
 import { cpSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
@@ -58,7 +59,7 @@ export class LocalArtifactStore implements ArtifactStore {
 
   async load(key: string, destPath: string, subPath?: string): Promise<void> {
     const src = safeJoin(safeJoin(this.root, key), subPath ?? "");
-    if (!existsSync(src)) throw new Error(`artifact ${key}${subPath ? `/${subPath}` : ""} does not exist`);
+    if (!existsSync(src)) throw new NotFoundError(`${key}${subPath ? `/${subPath}` : ""}`);
     copyPath(src, destPath);
   }
 

@@ -1,5 +1,6 @@
 // Executing one node: resolve the template's inputs, create the node (Argo's node model), apply
 // retryStrategy and deadlines, then hand over to the steps / dag / pod / suspend executors.
+import { repositoryLocator } from "./repository-store.ts";
 import { reusedOutputs } from "./reuse.ts";
 import { relative } from "node:path";
 import type { NodePhase, NodeType, RetryStrategy, Template } from "../argo/manifest.ts";
@@ -174,6 +175,7 @@ export function finishNode(ctx: RunContext, node: NodeState, phase: NodePhase, m
   if (outputs) {
     const artifacts: Record<string, string> = {};
     for (const [name, v] of Object.entries(outputs.artifacts)) {
+      if ("repo" in v) artifacts[name] = repositoryLocator(ctx.repository, v.repo) + (v.subPath ? `:${v.subPath}` : "");
       if (!("key" in v)) continue;
       const p = ctx.store.localPath(v.key);
       if (p) artifacts[name] = relative(ctx.dir, v.subPath ? `${p}/${v.subPath}` : p);

@@ -1,6 +1,7 @@
 // Leaf steps (container and script templates, and function OPs): stage inputs in the step's private
 // root, render and run the command, then collect outputs the way Argo's wait container does.
-import { loadArtifact } from "../storage/transfer.ts";
+import { NotFoundError } from "../storage/client.ts";
+import { loadArtifact, saveArtifact } from "../storage/transfer.ts";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
@@ -178,6 +179,8 @@ async function stageInputArtifacts(
       else if ("repo" in value) await loadArtifact(ctx.repository, value.repo, dest, value.subPath ? { subPath: value.subPath } : {});
       else await ctx.store.load(value.key, dest, value.subPath);
     } catch (e) {
+      // As Argo: an optional artifact that is not there (e.g. a subPath inside it) is skipped.
+      if (a.optional && isNotFound(e)) continue;
       throw new NodeError(`${where}: ${errorMessage(e)}`);
     }
     if (a.mode !== undefined) chmodSync(dest, a.mode);
@@ -233,6 +236,18 @@ async function collectOutputs(
     if (!existsSync(src)) {
       if (a.optional || !succeeded) continue;
       throw new NodeError(`${where}: ${a.path}: no such file or directory`);
+    }
+    if (a.s3?.key) {
+      // An explicit key in the artifact repository, as Argo saves it (e.g. a sliced loop's
+      // children stacking their parts unarchived under one prefix).
+      const repo = scope.render(a.s3.key, where);
+      try {
+        await saveArtifact(ctx.repository, src, repo, { archive: a.archive?.none ? null : "tar" });
+      } catch (e) {
+        throw new NodeError(`${where}: cannot save ${a.path} to the artifact repository at ${repo}: ${errorMessage(e)}`);
+      }
+      out.artifacts[a.name] = { repo };
+      continue;
     }
     const key = `${node.dir}/outputs/artifacts/${a.name}`;
     try {
@@ -290,3 +305,7 @@ export function startTimeOf(pid: number, cache = false): { start?: number } {
 }
 
 const shellQuote = (s: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+function isNotFound(e: unknown): boolean {
+  return e instanceof NotFoundError || (e as NodeJS.ErrnoException)?.code === "ENOENT";
+}

@@ -30,9 +30,13 @@ export class RepositoryArtifactStore implements ArtifactStore {
     return undefined;
   }
   locator(key: string): string {
-    const bucket = (this.inner.client as { bucket?: string }).bucket ?? "repository";
-    const prefix = (this.inner.client as { prefix?: string }).prefix;
-    const stored = archivedKey(joinKey(this.workflowId, key), this.archive);
-    return `s3://${bucket}/${prefix ? joinKey(prefix, stored) : stored}`;
+    return repositoryLocator(this.inner.client, archivedKey(joinKey(this.workflowId, key), this.archive));
   }
+}
+
+/** `s3://<bucket>/<key>` of an object in the repository, as downloadArtifact reads it. */
+export function repositoryLocator(client: StorageClient, key: string): string {
+  const bucket = (client as { bucket?: string }).bucket ?? "repository";
+  const prefix = (client as { prefix?: string }).prefix;
+  return `s3://${bucket}/${prefix ? joinKey(prefix, key) : key}`;
 }

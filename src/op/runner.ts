@@ -89,7 +89,8 @@ async function execute(op: Runnable, env: Env): Promise<number> {
       continue;
     }
     try {
-      if (slicing?.slices.inputArtifact?.includes(name)) {
+      // In subPath mode the step was given only its own element of the list.
+      if (slicing?.slices.inputArtifact?.includes(name) && !slicing.slices.subPath) {
         const all = readArtifact(p, "paths");
         input[name] = pick(JSON.stringify(all), slicing.index, `input artifact "${name}"`);
       } else input[name] = readArtifact(p, spec.shape);
@@ -127,7 +128,8 @@ async function execute(op: Runnable, env: Env): Promise<number> {
   for (const [name, text] of paramValues) writeFileSync(path.join(paramDir, name), text);
   for (const [name, spec, v] of artifactValues) {
     try {
-      writeArtifact(path.join(root, "outputs", "artifacts", name), spec.shape, v as string, cwd);
+      const stacked = slicing?.slices.outputArtifact?.includes(name) ? { slice: slicing.index, createDir: !!slicing.slices.createDir } : undefined;
+      writeArtifact(path.join(root, "outputs", "artifacts", name), spec.shape, v as string, cwd, stacked);
     } catch (e) {
       throw new SignatureError(`OP "${op.name}": output artifact "${name}": ${(e as Error).message}`);
     }
@@ -138,6 +140,9 @@ async function execute(op: Runnable, env: Env): Promise<number> {
 interface SliceConfig {
   inputParameter?: string[];
   inputArtifact?: string[];
+  outputArtifact?: string[];
+  createDir?: boolean;
+  subPath?: boolean;
 }
 
 /** The slice this step handles (DFLOW_SLICE) and what is sliced (DFLOW_SLICES), if any. */

@@ -60,7 +60,11 @@ describe("bad input is rejected when the workflow is built or compiled", () => {
     const files = new Step({ name: "f", template: echo, parameters: { msg: "x" } });
     expect(() => new Step({ name: "s", template: sliced, parameters: { name: "one" as never }, artifacts: { file: files.outputs.artifacts.a }, withParam: [0] })).toThrow(/is sliced, so it takes a list/);
     expect(() => new Step({ name: "s", template: sliced, parameters: { name: ["a", 2 as never] }, artifacts: { file: files.outputs.artifacts.a }, withParam: [0] })).toThrow(/parameter "name"\[1\]/);
-    const noLoop = new Step({ name: "s", template: sliced, parameters: { name: ["a"] }, artifacts: { file: files.outputs.artifacts.a } });
+    // No loop: dflow infers it from the first sliced input; without one to count there is no loop to infer.
+    const inferred = new Step({ name: "s", template: sliced, parameters: { name: ["a"] }, artifacts: { file: files.outputs.artifacts.a } });
+    expect(compile(wfWith(files, inferred)).spec.templates![0]!.steps![1]![0]!.withParam).toBe("[0]");
+    const outOnly = new FunctionOPTemplate(measure, { slices: new Slices({ outputParameter: ["size"] }) });
+    const noLoop = new Step({ name: "s", template: outOnly, parameters: { name: "a" }, artifacts: { file: files.outputs.artifacts.a } });
     expect(() => compile(wfWith(files, noLoop))).toThrow(/sliced OP template "measure" but has no withParam/);
     expect(() => new Slices({ inputParameter: ["nope" as never] }).check("measure", { parameters: ["name"], artifacts: [] }, { parameters: [], artifacts: [] })).toThrow(/input parameter "nope" is not in the OP's signature/);
     expect(() => new FunctionOPTemplate(measure, { slices: new Slices({ outputArtifact: ["nope"] }) })).toThrow(/output artifact "nope"/);

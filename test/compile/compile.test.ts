@@ -148,18 +148,27 @@ describe("compile", () => {
 });
 
 describe("slices in subPath mode", () => {
-  it("implies the loop from the first sliced input", async () => {
+  it("lists the sliced artifact in an init step whose list is the loop; each child fetches its element by subPath", async () => {
     const { FunctionOPTemplate, Slices } = await import("../../src/index.ts");
-    const { measure, makeFiles } = await import("../../examples/ops/files.ts");
-    const t = new FunctionOPTemplate(measure, { slices: new Slices({ subPath: true, inputParameter: ["name"], inputArtifact: ["file"] }) });
-    const files = new Step({ name: "files", template: makeFiles, parameters: { count: 2 } });
+    const { hello, prepare } = await import("../../examples/ops/stack.ts");
+    const t = new FunctionOPTemplate(hello, { slices: new Slices({ subPath: true, inputParameter: ["msg"], inputArtifact: ["foo"] }) });
+    const prep = new Step({ name: "prep", template: prepare, parameters: { count: 2 } });
     const wf = new Workflow({ name: "w" });
-    wf.add(files);
-    wf.add(new Step({ name: "m", template: t, parameters: { name: files.outputs.parameters.names }, artifacts: { file: files.outputs.artifacts.files } }));
+    wf.add(prep);
+    wf.add(new Step({ name: "h", template: t, parameters: { msg: prep.outputs.parameters.msg }, artifacts: { foo: prep.outputs.artifacts.foo } }));
     const m = valid(wf);
-    const step = tpl(m, "w").steps![1]![0]!;
-    expect(step.withParam).toBe("{{=toJson(sprig.untilStep(0, len(sprig.fromJson(steps['files'].outputs.parameters['names'])), 1))}}");
-    expect(step.arguments!.parameters).toContainEqual({ name: "dflow_slice", value: "{{item}}" });
+    const [init] = tpl(m, "w").steps![1]!;
+    expect(init!.name).toBe("h-init-slices");
+    // Only the index of the list comes to the init step (the data stays in the repository).
+    expect(init!.arguments!.artifacts).toEqual([
+      { name: "dflow_index_foo", from: "{{steps.prep.outputs.artifacts.foo}}", subPath: ".dflow-artifact.json", optional: true },
+      { name: "dflow_stack_foo", from: "{{steps.prep.outputs.artifacts.foo}}", subPath: ".dflow-slices", optional: true },
+    ]);
+    expect(init!.arguments!.parameters).toEqual([{ name: "msg", value: "{{steps.prep.outputs.parameters.msg}}" }]);
+    const step = tpl(m, "w").steps![2]![0]!;
+    expect(step.withParam).toBe("{{steps.h-init-slices.outputs.parameters.dflow_slices_path}}");
+    expect(step.arguments!.parameters).toContainEqual({ name: "dflow_slice", value: "{{item.order}}" });
+    expect(step.arguments!.artifacts).toEqual([{ name: "foo", from: "{{steps.prep.outputs.artifacts.foo}}", subPath: "{{item.foo}}" }]);
   });
 });
 
@@ -203,7 +212,7 @@ describe("continueOnNumSuccess / continueOnSuccessRatio", () => {
 describe("images", () => {
   it("function OPs use their own image, else config.defaultImage, else node:20-slim", async () => {
     const { config } = await import("../../src/index.ts");
-    const build = (t: import("../../src/index.ts").FunctionOPTemplate<any, any, any>) => t.build({ bundle: "omit", nameOf: (x) => x.name, stepTemplateName: (s) => s.template.name });
+    const build = (t: import("../../src/index.ts").FunctionOPTemplate<any, any, any>) => t.build({ bundle: "omit", nameOf: (x) => x.name, stepTemplateName: (s) => s.template.name, addTemplate: (n) => n });
     expect(build(plusOne).script!.image).toBe("node:20-slim");
     const prev = config.defaultImage;
     config.defaultImage = "registry.local/node:22";

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -82,6 +82,23 @@ describe("examples on the local engine", () => {
     const kids = (await wf.queryStep({ name: /measure\(.*\)/ }));
     expect(kids).toHaveLength(4);
     for (const k of kids) expect(k.outputs.parameters.size!.value).toBe("7"); // "part i\n"
+    // The reports of all children, stacked into one artifact, read back as a list in slice order.
+    expect(await param(wf, "gather", "text")).toBe([0, 1, 2, 3].map((i) => `part-${i}.txt: 7`).join("; "));
+    expect(await param(wf, "gather", "count")).toBe("4");
+  });
+
+  it("subpath-slices: each child fetches only its element; createDir keeps same-named outputs apart", async () => {
+    const wf = await run("subpath-slices.ts");
+    expect(await wf.queryStatus()).toBe("Succeeded");
+    const kids = await wf.queryStep({ name: /hello\(.*\)/ });
+    expect(kids).toHaveLength(5);
+    for (const k of kids) {
+      // Only its own file came: the input is that one file, not the list.
+      const order = Number(k.inputs.parameters.dflow_slice!.value);
+      const foo = path.resolve(root, wf.id!, k.inputs.artifacts.foo!.path!);
+      expect(readFileSync(foo, "utf8")).toBe(`foo ${order}\n`);
+    }
+    expect(await param(wf, "check", "text")).toBe([0, 1, 2, 3, 4].map((i) => `msg ${i} got foo ${i}`).join("; "));
   });
 
   it("error handling: retries, continue on failure, success ratio", async () => {

@@ -16,7 +16,7 @@ function templateOf(wf: Workflow<any>, name: string): Template {
   return t;
 }
 function single(template: FunctionOPTemplate<any, any, any>): Template {
-  return template.build({ bundle: "inline", nameOf: (t) => t.name, stepTemplateName: (s) => s.template.name });
+  return template.build({ bundle: "inline", nameOf: (t) => t.name, stepTemplateName: (s) => s.template.name, addTemplate: (n) => n });
 }
 
 // The bundles are run exactly as a pod runs them: `node <script>`, no dflow-ts installed.
@@ -78,6 +78,19 @@ describe("function-OP bundle run like a pod", () => {
     const bad = runLikePod(t, { name: '["only"]', dflow_slice: "3" }, { file: "x" });
     expect(bad.status).toBe(EXIT.signature);
     expect(bad.stderr).toMatch(/has 1 elements, no slice 3/);
+  });
+
+  it("writes a sliced output artifact as its part of a stack, under its slice's directory with createDir", () => {
+    const sliced = new FunctionOPTemplate(measure, { slices: new Slices({ inputParameter: ["name"], outputArtifact: ["report"], createDir: true }) });
+    const t = single(sliced);
+    // Saved unarchived under the loop's prefix, which the init step hands to every child.
+    expect(t.outputs!.artifacts!.find((a) => a.name === "report")).toMatchObject({ archive: { none: {} }, s3: { key: "{{inputs.parameters.dflow_artifact_key}}/report" } });
+    const r = runLikePod(t, { name: '["first","second","third"]', dflow_slice: "2", dflow_artifact_key: "wf/init" }, { file: "12345" });
+    expect(r.stderr).toBe("");
+    const out = path.join(r.root, "outputs/artifacts/report");
+    expect(readFileSync(path.join(out, "2/third.report"), "utf8")).toBe("third: 5\n");
+    expect(JSON.parse(readFileSync(path.join(out, ".dflow-slices/2.json"), "utf8"))).toEqual({ shape: "path", items: "2/third.report" });
+    expect(existsSync(path.join(out, ".dflow-artifact.json"))).toBe(false);
   });
 
   it("passes list artifacts with their shape", () => {
