@@ -11,8 +11,6 @@ export interface SlicesOptions<IP extends string = string, IA extends string = s
   createDir?: boolean;
   /** Pass each parallel step only its own part of the input artifacts (they must be stored unarchived). */
   subPath?: boolean;
-  /** Slices handled by one step (dflow's group_size). */
-  groupSize?: number;
 }
 
 /**
@@ -42,7 +40,6 @@ export class Slices<const IP extends string = never, const IA extends string = n
   readonly outputArtifact: string[];
   readonly createDir: boolean;
   readonly subPath: boolean;
-  readonly groupSize?: number;
   constructor(opts: SlicesOptions<IP, IA, OP, OA>) {
     this.slices = opts.slices ?? "{{item}}";
     this.inputParameter = opts.inputParameter ?? [];
@@ -51,7 +48,6 @@ export class Slices<const IP extends string = never, const IA extends string = n
     this.outputArtifact = opts.outputArtifact ?? [];
     this.createDir = !!opts.createDir;
     this.subPath = !!opts.subPath;
-    if (opts.groupSize !== undefined) this.groupSize = opts.groupSize;
     if (this.inputParameter.length + this.inputArtifact.length + this.outputParameter.length + this.outputArtifact.length === 0) {
       throw new ValidationError("Slices: name at least one input or output to slice", "slices", "slices-empty");
     }
@@ -83,7 +79,6 @@ export class Slices<const IP extends string = never, const IA extends string = n
       outputArtifact: this.outputArtifact,
       createDir: this.createDir,
       subPath: this.subPath,
-      ...(this.groupSize !== undefined ? { groupSize: this.groupSize } : {}),
     };
   }
 }
