@@ -83,5 +83,4 @@ export class Slices<const IP extends string = never, const IA extends string = n
   }
 }
 
-/** The input parameter through which a sliced template learns its slice index. */
-export const SLICE_PARAMETER = "dflow_slice";
+export { SLICE_PARAMETER } from "../argo/dflow-conventions.ts";

@@ -27,6 +27,8 @@ export const KEY_PARAMETER = "dflow_key";
  * (STACK_KEY_PARAMETER, passed to each child), and lists the elements of sliced input artifacts
  * (SLICES_PATH_PARAMETER: the loop's items, `{ order, <artifact>: <path inside it> }`).
  */
+/** The input parameter through which a sliced template learns its slice index. */
+export const SLICE_PARAMETER = "dflow_slice";
 export const STACK_KEY_PARAMETER = "dflow_artifact_key";
 export const SLICES_PATH_PARAMETER = "dflow_slices_path";
 export const sliceInitStepName = (step: string) => `${step}-init-slices`;

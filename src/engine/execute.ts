@@ -4,7 +4,7 @@ import { repositoryLocator } from "./repository-store.ts";
 import { reusedOutputs } from "./reuse.ts";
 import { relative } from "node:path";
 import type { NodePhase, NodeType, RetryStrategy, Template } from "../argo/manifest.ts";
-import { KEY_PARAMETER } from "../argo/dflow-conventions.ts";
+import { KEY_PARAMETER, SLICE_PARAMETER } from "../argo/dflow-conventions.ts";
 import { POD_DEADLINE, StopReason, nodeId, stopMessage, withDeadline, type RunContext } from "./context.ts";
 import { runDag } from "./dag.ts";
 import { parseDuration, sleep } from "./duration.ts";
@@ -90,7 +90,23 @@ export async function executeNode(ctx: RunContext, inv: Invocation): Promise<Nod
     return finishNode(ctx, node, "Error", `templates.${tmpl.name}: maximum recursion depth exceeded (${MAX_DEPTH} nested templates): does the recursion have a base case?`);
   if (inv.signal.aborted) return finishNode(ctx, node, "Failed", stopMessage(inv.signal));
   const reused = key ? ctx.reuse.get(key) : undefined;
-  if (reused) return finishNode(ctx, node, "Succeeded", `reused from ${reused.from ?? "an earlier run"}`, await reusedOutputs(reused, ctx.store, node.dir!));
+  if (reused) {
+    const scope = inputScope(globalScope(ctx), inputs);
+    let outputs: ResolvedOutputs;
+    try {
+      outputs = await reusedOutputs(reused, {
+        store: ctx.store,
+        repository: ctx.repository,
+        nodeDir: node.dir!,
+        template: tmpl,
+        render: (text) => scope.render(text, `templates.${tmpl.name}`),
+        ...(inputs.parameters[SLICE_PARAMETER] !== undefined ? { slice: inputs.parameters[SLICE_PARAMETER] } : {}),
+      });
+    } catch (e) {
+      return finishNode(ctx, node, "Error", `cannot reuse the outputs of step "${key}": ${errorMessage(e)}`);
+    }
+    return finishNode(ctx, node, "Succeeded", `reused from ${reused.from ?? "an earlier run"}`, outputs);
+  }
   if (retry) return runRetry(ctx, inv, node, retry);
   return runTemplate(ctx, inv, node, tmpl, kind, inputs);
 }

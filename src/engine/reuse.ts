@@ -1,5 +1,11 @@
-import { existsSync } from "node:fs";
-import type { Workflow } from "../argo/manifest.ts";
+import { cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Template, Workflow } from "../argo/manifest.ts";
+import { type ArtifactIndex, STACK_DIR, within } from "../op/artifact-index.ts";
+import type { StorageClient } from "../storage/client.ts";
+import { loadArtifact, saveArtifact } from "../storage/transfer.ts";
 import { REUSE_ANNOTATION, type ReusedStep } from "../argo/dflow-conventions.ts";
 import type { ArtifactStore, ArtifactValue } from "./artifacts.ts";
 import type { ResolvedOutputs } from "./scope.ts";
@@ -27,20 +33,77 @@ export function reusedSteps(workflow: Workflow): Map<string, ReusedStep> {
       throw new ValidationError(`metadata.annotations.${REUSE_ANNOTATION}[${i}]`, "a reused step needs key, parameters and artifacts");
     }
     for (const [name, p] of Object.entries(r.artifacts)) {
-      if (!existsSync(p)) throw new ValidationError(`reused step "${r.key}" artifact "${name}"`, `${p} does not exist (was the earlier run's record removed?)`);
+      if (!locatorKey(p) && !existsSync(p)) throw new ValidationError(`reused step "${r.key}" artifact "${name}"`, `${p} does not exist (was the earlier run's record removed?)`);
     }
     out.set(r.key, r);
   }
   return out;
 }
 
-/** The reused outputs, with artifacts copied into this run's store under the node's directory. */
-export async function reusedOutputs(step: ReusedStep, store: ArtifactStore, nodeDir: string): Promise<ResolvedOutputs> {
+/** The key in the artifact repository of an `s3://bucket/key` locator (as queried steps name remote artifacts). */
+export function locatorKey(p: string): string | undefined {
+  return /^s3:\/\/[^/]+\/(.+)$/.exec(p)?.[1];
+}
+
+/**
+ * The reused outputs, with artifacts copied into this run's store under the node's directory (or
+ * named by their key when they are in the artifact repository). A reused slice of a sliced loop
+ * also puts its part back into this run's stack (its template saves it under an explicit key):
+ * its part index and the files it lists, not the earlier run's whole stack.
+ */
+export async function reusedOutputs(step: ReusedStep, ctx: ReuseContext): Promise<ResolvedOutputs> {
   const artifacts: Record<string, ArtifactValue> = {};
   for (const [name, p] of Object.entries(step.artifacts)) {
-    const key = `${nodeDir}/outputs/artifacts/${name}`;
-    await store.save(p, key);
-    artifacts[name] = { key };
+    const out = ctx.template.outputs?.artifacts?.find((a) => a.name === name);
+    const remote = locatorKey(p);
+    if (out?.s3?.key) {
+      const target = ctx.render(out.s3.key);
+      await restack(ctx, p, remote, target);
+      artifacts[name] = { repo: target };
+    } else if (remote) artifacts[name] = { repo: remote };
+    else {
+      const key = `${ctx.nodeDir}/outputs/artifacts/${name}`;
+      await ctx.store.save(p, key);
+      artifacts[name] = { key };
+    }
   }
   return { parameters: { ...step.parameters }, artifacts };
+}
+
+export interface ReuseContext {
+  store: ArtifactStore;
+  repository: StorageClient;
+  nodeDir: string;
+  template: Template;
+  /** Renders a template field in the node's input scope. */
+  render(text: string): string;
+  /** The node's slice (dflow_slice), if it is a slice of a loop. */
+  slice?: string;
+}
+
+async function restack(ctx: ReuseContext, p: string, remote: string | undefined, target: string): Promise<void> {
+  const tmp = await mkdtemp(join(tmpdir(), "dflow-reuse-"));
+  try {
+    let src = p;
+    if (remote) {
+      src = join(tmp, "old");
+      await loadArtifact(ctx.repository, remote, src);
+    }
+    const part = ctx.slice !== undefined ? join(src, STACK_DIR, `${ctx.slice}.json`) : undefined;
+    if (!part || !existsSync(part)) return await saveArtifact(ctx.repository, src, target, { archive: null });
+    const index = JSON.parse(readFileSync(part, "utf8")) as ArtifactIndex;
+    const only = join(tmp, "part");
+    mkdirSync(join(only, STACK_DIR), { recursive: true });
+    cpSync(part, join(only, STACK_DIR, `${ctx.slice}.json`));
+    for (const rel of stackedPaths(index.items)) cpSync(within(src, rel), within(only, rel), { recursive: true });
+    await saveArtifact(ctx.repository, only, target, { archive: null });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+function stackedPaths(t: ArtifactIndex["items"]): string[] {
+  if (typeof t === "string") return [t];
+  if (Array.isArray(t)) return t;
+  return Object.values(t).flatMap((v) => stackedPaths(v));
 }

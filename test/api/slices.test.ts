@@ -156,3 +156,29 @@ describe("bad Slices usage is refused before anything runs", () => {
     expect(() => wf.compile({ bundle: "omit" })).toThrow(/step "m" uses the sliced OP template "measure" but has no withParam/);
   });
 });
+
+describe("reusing slices of a failed sliced loop", () => {
+  it("runs only the failed slice again; the reused slices put their parts back into the new stack", async () => {
+    const { label } = await import("../fixtures/slice-ops.ts");
+    const log = path.join(mkdtempSync("/var/tmp/dflow-slice-reuse-"), "runs.log");
+    writeFileSync(log, "");
+    const sliced = new FunctionOPTemplate(label, { slices: new Slices({ inputParameter: ["name"], outputArtifact: ["out"] }) });
+    const build = (failOn: string) => {
+      const wf = new Workflow({ name: "reuse-slices" });
+      const s = new Step({ name: "label", template: sliced, parameters: { name: ["a", "b", "c"], failOn, log }, key: "label-{{item}}" });
+      wf.add(s);
+      wf.add(new Step({ name: "gather", template: gather, artifacts: { reports: s.outputs.artifacts.out } }));
+      return wf;
+    };
+    const first = build("b");
+    expect(await runIt(first)).toBe("Failed");
+    const done = await first.queryStep({ key: ["label-0", "label-1", "label-2"], phase: "Succeeded" });
+    expect(done.map((s) => s.key).sort()).toEqual(["label-0", "label-2"]);
+
+    const second = build("none");
+    await second.submit({ root, parallelism: 2, reuseStep: done });
+    expect(await second.wait()).toBe("Succeeded");
+    expect(readFileSync(log, "utf8").trim().split("\n").sort()).toEqual(["a", "b", "b", "c"]); // only b ran again
+    expect(await param(second, "gather", "text")).toBe("label a; label b; label c");
+  });
+});
