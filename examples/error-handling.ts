@@ -1,5 +1,6 @@
 // Timeouts, retries on TransientError, failures that do not stop the workflow, and loops that
-// only need some of their children to succeed (dflow's test_error_handling, test_success_ratio).
+// only need some of their children to succeed (dflow's test_error_handling; success-ratio.ts is the
+// port of test_success_ratio).
 import { FunctionOPTemplate, Step, Workflow } from "dflow-ts";
 import { flaky, sleepFor } from "./ops/math.ts";
 

@@ -97,6 +97,19 @@ describe("examples on the local engine", () => {
     expect((await wf.queryStep({ name: "after" }))[0]!.phase).toBe("Succeeded");
   });
 
+  it("success ratio: enough children succeed, the failed ones are known, the steps after run", async () => {
+    const wf = await run("success-ratio.ts");
+    expect(await wf.queryStatus()).toBe("Succeeded");
+    const failed = async (name: string) =>
+      (await wf.queryStep({ name, type: "Pod" })).filter((s) => s.phase === "Failed").map((s) => s.inputs.parameters.i!.value).sort();
+    expect(await failed("by-ratio")).toEqual(["1", "3"]); // TransientError in the function OP
+    expect(await failed("by-count")).toEqual(["2"]); // exit 1 in the shell OP
+    const check = async (name: string) => (await wf.queryStep({ name }))[0]!.outputs.result?.trim();
+    expect(await check("by-ratio-success-check")).toBe("3 of 5 parallel steps succeeded (ratio 0.6 needed)");
+    expect(await check("by-count-success-check")).toBe("3 of 4 parallel steps succeeded (count 3 needed)");
+    expect(await param(wf, "gather", "succeeded")).toBe("[0,4,16]"); // failed children gave ""
+  });
+
   it("optional artifacts and output defaults", async () => {
     const wf = await run("optional-and-defaults.ts");
     expect((await wf.queryStatus())).toBe("Succeeded");
@@ -117,6 +130,25 @@ describe("examples on the local engine", () => {
     expect((await wf.queryStatus())).toBe("Succeeded");
     expect(await param(wf, "step0", "msg")).toBe("HelloWorld!");
   });
+});
+
+describe("success ratio not met", () => {
+  // The same workflow with thresholds one child too high: the check fails, so does the run.
+  for (const [opts, check, text] of [
+    [{ ratio: 0.8 }, "by-ratio-success-check", "3 of 5 parallel steps succeeded (ratio 0.8 needed)"],
+    [{ numSuccess: 4 }, "by-count-success-check", "3 of 4 parallel steps succeeded (count 4 needed)"],
+  ] as const) {
+    it(`fails with ${JSON.stringify(opts)}`, async () => {
+      const { successRatio } = (await import(path.join(repoRoot, "examples", "success-ratio.ts"))) as typeof import("../../examples/success-ratio.ts");
+      const wf = successRatio(opts);
+      await wf.submit({ root, parallelism: 2 });
+      expect(await wf.wait()).toBe("Failed");
+      const [c] = await wf.queryStep({ name: check });
+      expect(c!.phase).toBe("Failed");
+      expect(c!.outputs.result?.trim()).toBe(text);
+      expect(await wf.queryStep({ name: "gather", phase: "Succeeded" })).toEqual([]);
+    });
+  }
 });
 
 describe("progress", () => {
