@@ -1,8 +1,8 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { Workflow } from "../../src/index.ts";
+import { downloadArtifact, Workflow } from "../../src/index.ts";
 import { repoRoot } from "../helpers/shared.ts";
 
 // Every example runs on the local engine from its compiled manifest, and its results are checked
@@ -15,6 +15,14 @@ async function run(file: string): Promise<Workflow<any>> {
   await wf.wait();
   return wf;
 }
+/** Downloads a step's output artifact (a single file) and returns its text. */
+const artifactText = async (wf: Workflow<any>, name: string, a: string) => {
+  const [s] = await wf.queryStep({ name });
+  if (!s?.outputs.artifacts[a]) throw new Error(`no artifact ${a} of step ${name}`);
+  const got = await downloadArtifact(s.outputs.artifacts[a], { path: mkdtempSync(path.join(root, "download-")) });
+  if (typeof got !== "string") throw new Error(`artifact ${a} of ${name} is not one file: ${JSON.stringify(got)}`);
+  return readFileSync(got, "utf8");
+};
 const param = async (wf: Workflow<any>, name: string, p: string) => {
   const [s] = await wf.queryStep({ name });
   if (!s) throw new Error(`no step ${name}`);
@@ -39,6 +47,7 @@ describe("examples on the local engine", () => {
     const [a] = (await wf.queryStep({ name: "hello-a" }));
     const [b] = (await wf.queryStep({ name: "hello-b" }));
     expect(a!.startedAt!.getTime()).toBeLessThanOrEqual(b!.finishedAt!.getTime()); // same group
+    expect(await artifactText(wf, "nested", "bar")).toBe("foo from python\n"); // through hello-b and both inner steps
   });
 
   it("dag: inferred dependencies", async () => {
@@ -48,6 +57,10 @@ describe("examples on the local engine", () => {
     const [t4] = (await wf.queryStep({ name: "t4" }));
     const [t3] = (await wf.queryStep({ name: "t3" }));
     expect(t4!.startedAt!.getTime()).toBeGreaterThanOrEqual(t3!.finishedAt!.getTime());
+    const [h0] = await wf.queryStep({ name: "hello0" });
+    const [h1] = await wf.queryStep({ name: "hello1" });
+    expect(h1!.startedAt!.getTime()).toBeGreaterThanOrEqual(h0!.finishedAt!.getTime()); // inferred from the artifact
+    expect(await artifactText(wf, "hello1", "bar")).toBe("Hello\n");
   });
 
   it("recurse: stops when the condition says so", async () => {
@@ -65,6 +78,7 @@ describe("examples on the local engine", () => {
     const [pick] = (await wf.queryStep({ name: "pick" }));
     expect(pick!.outputs.parameters.verdict!.value).toBe(n >= 5 ? "big" : "small");
     expect((await wf.queryStep({ name: n >= 5 ? "small" : "big" }))[0]!.phase).toBe("Skipped");
+    expect(await artifactText(wf, "pick", "file")).toBe(n >= 5 ? "big\n" : "small\n");
   });
 
   it("loops: fan-out and aggregated outputs", async () => {
@@ -93,6 +107,8 @@ describe("examples on the local engine", () => {
     expect((await wf.queryStep({ name: /fatal\(\d\)/ }))).toHaveLength(1); // fatal: no retry
     const slow = await wf.queryStep({ name: /too-slow\(\d\)/ }); // timeout counted as transient: retried once
     expect(slow.map((s) => s.message)).toEqual(Array(2).fill("Pod was active on the node longer than the specified deadline"));
+    const stepTimeout = await wf.queryStep({ name: "step-timeout", type: "Pod" }); // no retry
+    expect(stepTimeout.map((s) => [s.phase, s.message])).toEqual([["Failed", "Pod was active on the node longer than the specified deadline"]]);
     expect((await wf.queryStep({ name: "ratio-success-check" }))[0]!.phase).toBe("Succeeded");
     expect((await wf.queryStep({ name: "after" }))[0]!.phase).toBe("Succeeded");
   });
