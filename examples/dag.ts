@@ -1,7 +1,14 @@
-// A DAG whose dependencies are inferred from the tasks' inputs, plus one explicit dependency
-// (dflow's test_dag).
-import { DAG, InputParameter, OutputParameter, Task, Workflow } from "dflow-ts";
+// A DAG whose dependencies are inferred from the tasks' inputs (parameters and artifacts), plus
+// one explicit dependency (dflow's test_dag).
+import { DAG, InputParameter, OutputArtifact, OutputParameter, ShellOPTemplate, Task, Workflow } from "dflow-ts";
+import { duplicate } from "./ops/duplicate.ts";
 import { plusOne } from "./ops/math.ts";
+
+const hello = new ShellOPTemplate({
+  name: "hello",
+  script: "mkdir -p /tmp/out && echo Hello > /tmp/out/bar.txt",
+  outputs: { artifacts: { bar: new OutputArtifact({ path: "/tmp/out/bar.txt" }) } },
+});
 
 const dag = new DAG({
   name: "count",
@@ -17,7 +24,9 @@ const t4 = new Task({
   parameters: { iter: t2.outputs.parameters.iter },
   dependencies: [t3], // explicit: also wait for t3
 });
-dag.add([t1, t2, t3, t4]);
+const h0 = new Task({ name: "hello0", template: hello });
+const h1 = new Task({ name: "hello1", template: duplicate, parameters: { msg: "hi", num: 2 }, artifacts: { foo: h0.outputs.artifacts.bar } }); // after hello0 (inferred from the artifact)
+dag.add([t1, t2, t3, t4, h0, h1]);
 dag.outputs.parameters.end.valueFromParameter = t4.outputs.parameters.iter;
 
 const wf = new Workflow({ name: "dag", dag });

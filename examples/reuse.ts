@@ -19,7 +19,7 @@ loop.add(
     name: "next",
     template: loop,
     parameters: { iter: add.outputs.parameters.iter },
-    when: `${add.outputs.parameters.iter} < 3`,
+    when: `${add.outputs.parameters.iter} < 5`,
   }),
 );
 

@@ -68,13 +68,16 @@ describe("reuse (submit({ reuseStep }))", () => {
     await wf.submit({ root });
     expect(await wf.wait()).toBe("Succeeded");
     const reused = await wf.queryStep({ key: ["iter-0", "iter-1"] });
-    reused.find((s) => s.key === "iter-1")!.modifyOutputParameter("iter", 7); // jump past the limit
+    reused.find((s) => s.key === "iter-1")!.modifyOutputParameter("iter", 3); // skip iteration 2
     await wf.submit({ root, reuseStep: reused });
     expect(await wf.wait()).toBe("Succeeded");
     const adds = await wf.queryStep({ name: "add" });
+    // The loop goes on from the modified value: iter-2 never runs, iter-3 and iter-4 run anew.
     expect(adds.map((s) => [s.key, s.outputs.parameters.iter!.value, s.message?.startsWith("reused") ?? false])).toEqual([
       ["iter-0", "1", true],
-      ["iter-1", "7", true],
+      ["iter-1", "3", true],
+      ["iter-3", "4", false],
+      ["iter-4", "5", false],
     ]);
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { Workflow } from "../../src/index.ts";
+import { downloadArtifact, Workflow } from "../../src/index.ts";
 import { repoRoot } from "../helpers/shared.ts";
 
 // Every example runs on the local engine from its compiled manifest, and its results are checked
@@ -15,6 +15,14 @@ async function run(file: string): Promise<Workflow<any>> {
   await wf.wait();
   return wf;
 }
+/** Downloads a step's output artifact (a single file) and returns its text. */
+const artifactText = async (wf: Workflow<any>, name: string, a: string) => {
+  const [s] = await wf.queryStep({ name });
+  if (!s?.outputs.artifacts[a]) throw new Error(`no artifact ${a} of step ${name}`);
+  const got = await downloadArtifact(s.outputs.artifacts[a], { path: mkdtempSync(path.join(root, "download-")) });
+  if (typeof got !== "string") throw new Error(`artifact ${a} of ${name} is not one file: ${JSON.stringify(got)}`);
+  return readFileSync(got, "utf8");
+};
 const param = async (wf: Workflow<any>, name: string, p: string) => {
   const [s] = await wf.queryStep({ name });
   if (!s) throw new Error(`no step ${name}`);
@@ -39,6 +47,7 @@ describe("examples on the local engine", () => {
     const [a] = (await wf.queryStep({ name: "hello-a" }));
     const [b] = (await wf.queryStep({ name: "hello-b" }));
     expect(a!.startedAt!.getTime()).toBeLessThanOrEqual(b!.finishedAt!.getTime()); // same group
+    expect(await artifactText(wf, "nested", "bar")).toBe("foo from python\n"); // through hello-b and both inner steps
   });
 
   it("dag: inferred dependencies", async () => {
@@ -48,6 +57,10 @@ describe("examples on the local engine", () => {
     const [t4] = (await wf.queryStep({ name: "t4" }));
     const [t3] = (await wf.queryStep({ name: "t3" }));
     expect(t4!.startedAt!.getTime()).toBeGreaterThanOrEqual(t3!.finishedAt!.getTime());
+    const [h0] = await wf.queryStep({ name: "hello0" });
+    const [h1] = await wf.queryStep({ name: "hello1" });
+    expect(h1!.startedAt!.getTime()).toBeGreaterThanOrEqual(h0!.finishedAt!.getTime()); // inferred from the artifact
+    expect(await artifactText(wf, "hello1", "bar")).toBe("Hello\n");
   });
 
   it("recurse: stops when the condition says so", async () => {
@@ -65,6 +78,7 @@ describe("examples on the local engine", () => {
     const [pick] = (await wf.queryStep({ name: "pick" }));
     expect(pick!.outputs.parameters.verdict!.value).toBe(n >= 5 ? "big" : "small");
     expect((await wf.queryStep({ name: n >= 5 ? "small" : "big" }))[0]!.phase).toBe("Skipped");
+    expect(await artifactText(wf, "pick", "file")).toBe(n >= 5 ? "big\n" : "small\n");
   });
 
   it("loops: fan-out and aggregated outputs", async () => {
@@ -110,8 +124,23 @@ describe("examples on the local engine", () => {
     expect((await wf.queryStep({ name: /fatal\(\d\)/ }))).toHaveLength(1); // fatal: no retry
     const slow = await wf.queryStep({ name: /too-slow\(\d\)/ }); // timeout counted as transient: retried once
     expect(slow.map((s) => s.message)).toEqual(Array(2).fill("Pod was active on the node longer than the specified deadline"));
+    const stepTimeout = await wf.queryStep({ name: "step-timeout", type: "Pod" }); // no retry
+    expect(stepTimeout.map((s) => [s.phase, s.message])).toEqual([["Failed", "Pod was active on the node longer than the specified deadline"]]);
     expect((await wf.queryStep({ name: "ratio-success-check" }))[0]!.phase).toBe("Succeeded");
     expect((await wf.queryStep({ name: "after" }))[0]!.phase).toBe("Succeeded");
+  });
+
+  it("success ratio: enough children succeed, the failed ones are known, the steps after run", async () => {
+    const wf = await run("success-ratio.ts");
+    expect(await wf.queryStatus()).toBe("Succeeded");
+    const failed = async (name: string) =>
+      (await wf.queryStep({ name, type: "Pod" })).filter((s) => s.phase === "Failed").map((s) => s.inputs.parameters.i!.value).sort();
+    expect(await failed("by-ratio")).toEqual(["1", "3"]); // TransientError in the function OP
+    expect(await failed("by-count")).toEqual(["2"]); // exit 1 in the shell OP
+    const check = async (name: string) => (await wf.queryStep({ name }))[0]!.outputs.result?.trim();
+    expect(await check("by-ratio-success-check")).toBe("3 of 5 parallel steps succeeded (ratio 0.6 needed)");
+    expect(await check("by-count-success-check")).toBe("3 of 4 parallel steps succeeded (count 3 needed)");
+    expect(await param(wf, "gather", "succeeded")).toBe("[0,4,16]"); // failed children gave ""
   });
 
   it("optional artifacts and output defaults", async () => {
@@ -134,6 +163,25 @@ describe("examples on the local engine", () => {
     expect((await wf.queryStatus())).toBe("Succeeded");
     expect(await param(wf, "step0", "msg")).toBe("HelloWorld!");
   });
+});
+
+describe("success ratio not met", () => {
+  // The same workflow with thresholds one child too high: the check fails, so does the run.
+  for (const [opts, check, text] of [
+    [{ ratio: 0.8 }, "by-ratio-success-check", "3 of 5 parallel steps succeeded (ratio 0.8 needed)"],
+    [{ numSuccess: 4 }, "by-count-success-check", "3 of 4 parallel steps succeeded (count 4 needed)"],
+  ] as const) {
+    it(`fails with ${JSON.stringify(opts)}`, async () => {
+      const { successRatio } = (await import(path.join(repoRoot, "examples", "success-ratio.ts"))) as typeof import("../../examples/success-ratio.ts");
+      const wf = successRatio(opts);
+      await wf.submit({ root, parallelism: 2 });
+      expect(await wf.wait()).toBe("Failed");
+      const [c] = await wf.queryStep({ name: check });
+      expect(c!.phase).toBe("Failed");
+      expect(c!.outputs.result?.trim()).toBe(text);
+      expect(await wf.queryStep({ name: "gather", phase: "Succeeded" })).toEqual([]);
+    });
+  }
 });
 
 describe("progress", () => {
