@@ -103,7 +103,7 @@ export function compileWorkflow(parts: WorkflowParts, options: CompileOptions = 
       }
       if (s.key !== undefined) keyed.add(name);
       if (needsSuccessCheck(s)) {
-        if (!s.isLoop) {
+        if (!s.isLoop && !s.slicePlan()) {
           throw new ValidationError(`step "${s.name}": continueOnNumSuccess/continueOnSuccessRatio apply to parallel steps (withParam, withSequence or withItems)`, s.name, "success-check");
         }
         const inner = name;

@@ -182,3 +182,25 @@ describe("reusing slices of a failed sliced loop", () => {
     expect(await param(second, "gather", "text")).toBe("label a; label b; label c");
   });
 });
+
+describe("slices with continueOnNumSuccess", () => {
+  it("an inferred loop counts its children; the stack holds the parts of those that succeeded", async () => {
+    const { label } = await import("../fixtures/slice-ops.ts");
+    const log = path.join(mkdtempSync("/var/tmp/dflow-slice-ratio-"), "runs.log");
+    const sliced = new FunctionOPTemplate(label, { slices: new Slices({ inputParameter: ["name"], outputArtifact: ["out"] }) });
+    const build = (need: number) => {
+      const wf = new Workflow({ name: "slices-ratio" });
+      const s = new Step({ name: "label", template: sliced, parameters: { name: ["a", "b", "c"], failOn: "b", log }, continueOnNumSuccess: need });
+      wf.add(s);
+      wf.add(new Step({ name: "gather", template: gather, artifacts: { reports: s.outputs.artifacts.out } }));
+      return wf;
+    };
+    const ok = build(2);
+    if (hasShared) expect(argoErrors(ok.compile({ bundle: "omit" }))).toBe("");
+    expect(await runIt(ok)).toBe("Succeeded");
+    expect(await param(ok, "gather", "text")).toBe("label a; label c");
+    const notEnough = build(3);
+    expect(await runIt(notEnough)).toBe("Failed");
+    expect((await notEnough.queryStep({ name: "label-success-check" }))[0]!.phase).toBe("Failed");
+  });
+});
