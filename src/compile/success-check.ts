@@ -10,6 +10,8 @@ import { ANNOTATION, DEFAULT_SHELL_IMAGE, KEY_PARAMETER } from "../argo/dflow-co
 
 export const SUCCESS_TAG = "dflow_success_tag";
 export const CHECK_TEMPLATE = "dflow-check-success";
+/** Annotation of a success-check wrapper: the template it wraps. */
+export const SUCCESS_WRAPPER_OF = "dflow-ts/success-wrapper-of";
 
 export interface SuccessPolicy {
   continueOnNumSuccess?: number;
@@ -28,7 +30,7 @@ export function successWrapper(name: string, inner: ArgoTemplate, stepName: stri
   const ref = (io: string, n: string) => `{{steps.${stepName}.outputs.${io}.${n}}}`;
   return {
     name,
-    metadata: { annotations: { [ANNOTATION.opKind]: "steps", "dflow-ts/success-wrapper-of": inner.name } },
+    metadata: { annotations: { [ANNOTATION.opKind]: "steps", [SUCCESS_WRAPPER_OF]: inner.name } },
     inputs: { parameters: params, ...(arts.length ? { artifacts: arts } : {}) },
     outputs: {
       parameters: [
