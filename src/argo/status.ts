@@ -12,10 +12,15 @@
 // `defaultBucket`, else empty: `s3:///<key>`), `gs://bucket/key`, `oss://bucket/key`,
 // `azure://container/blob`, `hdfs://path`, the URL of http/artifactory/git artifacts, and
 // `data:,<text>` for raw ones. Artifacts with none of these (optional and absent) are left out.
+//
+// Reuse wrappers (a run submitted with reuseStep) are folded into one record per keyed step, see
+// reuse-records.ts.
 import type { StepRecord, WorkflowRecord } from "../engine/types.ts";
 import type { ServerNodeStatus, ServerWorkflow } from "./client/types.ts";
 import { KEY_PARAMETER } from "./dflow-conventions.ts";
 import type { Artifact, Parameter } from "./manifest.ts";
+import { reuseTableOf } from "./reuse-conventions.ts";
+import { collapseReuseWrappers } from "./reuse-records.ts";
 
 export interface RecordOptions {
   /** Bucket for S3 artifacts that carry only a key and no repository bucket is in the status. */
@@ -61,7 +66,8 @@ export function stepRecords(wf: ServerWorkflow, options: RecordOptions = {}): St
   }
   const bucket = wf.status?.artifactRepositoryRef?.artifactRepository?.s3?.bucket ?? options.defaultBucket;
   const ordered = treeOrder(nodes, parents, kids, byId);
-  return ordered.map((n) => stepRecord(n, parents.get(n.id), kids.get(n.id) ?? [], bucket));
+  const records = ordered.map((n) => stepRecord(n, parents.get(n.id), kids.get(n.id) ?? [], bucket));
+  return collapseReuseWrappers(records, wf.spec?.templates ?? [], reuseTableOf(wf));
 }
 
 function stepRecord(n: ServerNodeStatus, parentId: string | undefined, children: string[], bucket: string | undefined): StepRecord {
@@ -165,6 +171,11 @@ export function artifactLocator(a: StatusArtifact, defaultBucket?: string): stri
   if (url !== undefined) return url;
   if (a.raw?.data !== undefined) return `data:,${encodeURIComponent(a.raw.data)}`;
   return undefined;
+}
+
+/** The key in the artifact repository of an `s3://<bucket>/<key>` locator (the bucket may be empty). */
+export function s3LocatorKey(locator: string): string | undefined {
+  return /^s3:\/\/[^/]*\/(.+)$/.exec(locator)?.[1];
 }
 
 /** Kubernetes serialises an unset time as null. */
