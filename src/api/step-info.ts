@@ -64,9 +64,12 @@ export class StepInfo {
     return this;
   }
 
-  /** Replaces an output artifact before reuse (a local path or another step's artifact). */
+  /**
+   * Replaces an output artifact before reuse: another step's artifact, a local path, or a locator
+   * such as `s3://<bucket>/<key>` (what a reuse on Argo needs).
+   */
   modifyOutputArtifact(name: string, artifact: OutputArtifactInfo | string): this {
-    const p = typeof artifact === "string" ? path.resolve(artifact) : artifact.path;
+    const p = typeof artifact !== "string" ? artifact.path : /^[a-z][a-z0-9+.-]*:\/\//i.test(artifact) ? artifact : path.resolve(artifact);
     this.outputs.artifacts[name] = { name, path: p };
     return this;
   }

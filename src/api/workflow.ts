@@ -7,7 +7,9 @@ import { type ArgoBackend, type ArgoBackendOptions, argoBackendFromEnv } from ".
 import { defaultLocalStorageRoot, s3Config, storageFromConfig } from "../storage/config.ts";
 import { config } from "./config.ts";
 import { StepInfo } from "./step-info.ts";
-import { ENV, REUSE_ANNOTATION, type ReusedStep } from "../argo/dflow-conventions.ts";
+import { ENV, REUSE_ANNOTATION } from "../argo/dflow-conventions.ts";
+import { applyReuse } from "../compile/reuse.ts";
+import { argoReuseTable, localReusedStep } from "./reuse.ts";
 import { type CompileOptions, compileWorkflow } from "../compile/compile.ts";
 import { toJson, toYaml } from "../compile/yaml.ts";
 import { encodeParam } from "../op/codec.ts";
@@ -52,7 +54,8 @@ export interface SubmitOptions {
   mode?: "local" | "argo";
   /**
    * Steps of earlier runs (from queryStep) to reuse: a step whose key matches is not run and takes
-   * their outputs (change them first with modifyOutputParameter/modifyOutputArtifact).
+   * their outputs (change them first with modifyOutputParameter/modifyOutputArtifact). On Argo the
+   * reused artifacts must be in the S3 artifact repository (s3:// locators, as Argo runs give).
    */
   reuseStep?: StepInfo[];
   /** Argo server settings for this submission. */
@@ -67,19 +70,6 @@ export interface SubmitOptions {
   /** Overrides of workflow parameters. */
   parameters?: Record<string, unknown>;
   onEvent?: (e: EngineEvent) => void;
-}
-
-/** A queried step as the engine reuses it: its key and (possibly modified) outputs. */
-function toReused(step: StepInfo): ReusedStep {
-  if (step.key === undefined) {
-    throw new DflowError(`reuseStep: step "${step.displayName}" (${step.id}) has no key; only steps with a key can be reused`, step.displayName, "reuse");
-  }
-  return {
-    key: step.key,
-    from: step.id,
-    parameters: Object.fromEntries(Object.entries(step.outputs.parameters).map(([k, v]) => [k, v.value])),
-    artifacts: Object.fromEntries(Object.entries(step.outputs.artifacts).map(([k, v]) => [k, v.path])),
-  };
 }
 
 export interface StepQuery {
@@ -178,10 +168,10 @@ export class Workflow<P extends Record<string, unknown> = {}> {
     this.assertNotInStep();
     if (process.env.DFLOW_COMPILE_ONLY) return this;
     const mode = options.mode ?? this.options.mode ?? config.mode;
-    const manifest = this.compile();
+    let manifest = this.compile();
     if (options.reuseStep?.length) {
-      if (mode === "argo") throw new DflowError("reuseStep is supported on the local engine only (Argo has no way to take a step's outputs from outside)", this.name, "reuse");
-      (manifest.metadata.annotations ??= {})[REUSE_ANNOTATION] = JSON.stringify(options.reuseStep.map(toReused));
+      if (mode === "argo") manifest = applyReuse(manifest, argoReuseTable(options.reuseStep));
+      else (manifest.metadata.annotations ??= {})[REUSE_ANNOTATION] = JSON.stringify(options.reuseStep.map(localReusedStep));
     }
     const parameters = options.parameters ? Object.fromEntries(Object.entries(options.parameters).map(([k, v]) => [k, encodeParam(v)])) : undefined;
     if (options.onEvent) this.onEvent = options.onEvent;
