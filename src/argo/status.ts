@@ -11,7 +11,8 @@
 // `s3://<bucket>/<key>` (bucket from the artifact, else the workflow's artifact repository, else
 // `defaultBucket`, else empty: `s3:///<key>`), `gs://bucket/key`, `oss://bucket/key`,
 // `azure://container/blob`, `hdfs://path`, the URL of http/artifactory/git artifacts, and
-// `data:,<text>` for raw ones. Artifacts with none of these (optional and absent) are left out.
+// `data:,<text>` for raw ones. Artifacts with none of these (optional and absent, or an s3 key that
+// is empty) are left out.
 //
 // Reuse wrappers (a run submitted with reuseStep) are folded into one record per keyed step, see
 // reuse-records.ts.
@@ -162,7 +163,7 @@ function artifacts(list: StatusArtifact[] | undefined, bucket: string | undefine
 /** Where an artifact of a node status lives, as a URL-like string (see the header of this file). */
 export function artifactLocator(a: StatusArtifact, defaultBucket?: string): string | undefined {
   const path = (...parts: (string | undefined)[]) => parts.map((p) => (p ?? "").replace(/^\/+/, "")).join("/");
-  if (a.s3?.key !== undefined) return `s3://${path(a.s3.bucket ?? defaultBucket, a.s3.key)}`;
+  if (a.s3?.key) return `s3://${path(a.s3.bucket ?? defaultBucket, a.s3.key)}`;
   if (a.gcs?.key !== undefined) return `gs://${path(a.gcs.bucket, a.gcs.key)}`;
   if (a.oss?.key !== undefined) return `oss://${path(a.oss.bucket, a.oss.key)}`;
   if (a.azure?.blob !== undefined) return `azure://${path(a.azure.container, a.azure.blob)}`;

@@ -37,7 +37,7 @@ export function renderArguments(args: Arguments | undefined, scope: Scope, where
       if (a.from !== undefined) value = scope.artifactFrom(a.from, at);
       else if (a.fromExpression !== undefined) value = scope.artifactFromExpression(a.fromExpression, at);
       else if (a.raw) value = { raw: scope.render(a.raw.data, at) };
-      else if (a.s3?.key) value = { repo: scope.render(a.s3.key, at) };
+      else if (a.s3?.key) value = repoArtifact(scope.render(a.s3.key, at), at);
       else if (a.s3 || (a as { http?: unknown }).http || (a as { git?: unknown }).git)
         throw new NodeError(`${at}: only s3 artifacts with a key (in the configured artifact repository) are supported by the local engine, not http/git`);
       else throw new NodeError(`${at}: needs from, fromExpression or raw`);
@@ -48,6 +48,12 @@ export function renderArguments(args: Arguments | undefined, scope: Scope, where
     out.artifacts[a.name] = withSubPath(value, a.subPath && scope.render(a.subPath, at));
   }
   return out;
+}
+
+/** An artifact with an empty key has no location, as in Argo: absent if optional, else an error. */
+function repoArtifact(key: string, where: string): ArtifactValue {
+  if (key === "") throw new NodeError(`${where}: missing location information (its s3 key is empty)`);
+  return { repo: key };
 }
 
 /** Resolve a template's declared inputs from the arguments it was called with. */

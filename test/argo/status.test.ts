@@ -125,6 +125,8 @@ describe("status.nodes → WorkflowRecord/StepRecord", () => {
     expect(artifactLocator({ name: "a", http: { url: "https://h/x" } })).toBe("https://h/x");
     expect(artifactLocator({ name: "a", raw: { data: "a b" } })).toBe("data:,a%20b");
     expect(artifactLocator({ name: "a", path: "/tmp/a", optional: true })).toBeUndefined();
+    // An s3 artifact with an empty key (an absent optional artifact handed on by a reuse carrier) has no location.
+    expect(artifactLocator({ name: "a", s3: { key: "" } }, "b")).toBeUndefined();
   });
 
   it("names pods as Argo does (v2 by default, node id with the v1 annotation)", () => {
