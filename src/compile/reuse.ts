@@ -203,8 +203,9 @@ function fromTable(x: Template): Arguments {
     const fallback = dflt !== undefined ? ` ?? ${exprString(dflt)}` : "";
     return { name: p.name, value: `{{=${entry("parameters", p.name)}${fallback}}}` };
   });
-  // An artifact the reused step did not have (an optional output) gets an empty key: absent.
-  const arts = (x.outputs?.artifacts ?? []).map((a) => ({ name: a.name, optional: true, s3: { key: `{{=${entry("artifacts", a.name)} ?? ''}}` } }));
+  // An artifact the reused step does not have gets an empty key: absent if the output is optional,
+  // else the carrier fails ("missing location information").
+  const arts = (x.outputs?.artifacts ?? []).map((a) => ({ name: a.name, ...(a.optional ? { optional: true } : {}), s3: { key: `{{=${entry("artifacts", a.name)} ?? ''}}` } }));
   return { ...(params.length ? { parameters: params } : {}), ...(arts.length ? { artifacts: arts } : {}) };
 }
 
@@ -214,18 +215,19 @@ function fromTable(x: Template): Arguments {
  */
 function carrierTemplate(name: string, x: Template, noop: string): Template {
   const params = (x.outputs?.parameters ?? []).map((p) => p.name);
-  const arts = (x.outputs?.artifacts ?? []).map((a) => a.name);
+  // Optional only where X's output is: Argo copies `optional` along with the artifact to the steps that consume it.
+  const arts = (x.outputs?.artifacts ?? []).map((a) => ({ name: a.name, ...(a.optional ? { optional: true } : {}) }));
   return {
     name,
     metadata: { annotations: { [ANNOTATION.opKind]: "steps", [REUSE_CARRIER_OF]: x.name } },
     inputs: {
       ...(params.length ? { parameters: params.map((n) => ({ name: n })) } : {}),
-      ...(arts.length ? { artifacts: arts.map((n) => ({ name: n, optional: true })) } : {}),
+      ...(arts.length ? { artifacts: arts } : {}),
     },
     outputs: {
       // An expression, not `{{inputs.parameters.x}}`: Argo would substitute that before reading it.
       ...(params.length ? { parameters: params.map((n) => ({ name: n, valueFrom: { expression: `inputs.parameters[${exprString(n)}]` } })) } : {}),
-      ...(arts.length ? { artifacts: arts.map((n) => ({ name: n, from: `{{inputs.artifacts.${n}}}`, optional: true })) } : {}),
+      ...(arts.length ? { artifacts: arts.map((a) => ({ ...a, from: `{{inputs.artifacts.${a.name}}}` })) } : {}),
     },
     steps: [[{ name: "none", template: noop, when: "false" }]],
   };

@@ -221,6 +221,41 @@ describe("reuse on Argo: the transformed manifest run by the local engine (not a
     expect(firstStep!.message).toBeUndefined();
   });
 
+  it("an optional output artifact the reused step did not have stays absent; a missing required one fails the step", async () => {
+    const maybe = new ShellOPTemplate({
+      name: "maybe",
+      script: [`echo maybe >> ${counter}`, "mkdir -p /tmp/out", "echo v > /tmp/out/v"].join("\n"),
+      outputs: { parameters: { v: new OutputParameter({ valueFromPath: "/tmp/out/v" }) }, artifacts: { m: new OutputArtifact({ path: "/tmp/out/m", optional: true }) } },
+    });
+    const build = () => {
+      const wf = new Workflow({ name: "optional" });
+      const p = new Step({ name: "p", template: produce, parameters: { name: "p" } });
+      const m = new Step({ name: "m", template: maybe, key: "m" });
+      wf.add([p, m]);
+      wf.add(new Step({ name: "c", template: consume, parameters: { name: "c", v: m.outputs.parameters.v }, artifacts: { inp: p.outputs.artifacts.file } }));
+      return wf;
+    };
+    const first = await run(build().compile());
+    expect(first.result.phase).toBe("Succeeded");
+    const [m] = first.query({ key: "m" });
+    expect(m!.outputs.artifacts.m).toBeUndefined();
+    writeFileSync(counter, "");
+    const second = await run(reusing(build(), [m!]));
+    expect(second.result.phase).toBe("Succeeded");
+    expect(runs()).toEqual(["p", "c"]);
+    expect(second.query({ key: "m" })[0]!.outputs.artifacts.m).toBeUndefined();
+    expect(second.query({ name: "c" })[0]!.outputs.parameters.v!.value).toBe("v+p-data");
+
+    const done = await run(pipeline(false).compile());
+    const [a] = done.query({ key: "step-a" });
+    delete a!.outputs.artifacts.file;
+    writeFileSync(counter, "");
+    const broken = await run(reusing(pipeline(false), [a!]));
+    expect(broken.result.phase).toBe("Failed");
+    expect(runs()).toEqual([]);
+    expect(broken.query({ key: "step-a" })[0]!.phase).toMatch(/Failed|Error/);
+  });
+
   it("a reused step whose key matches no step is harmless", async () => {
     const first = await run(pipeline(false).compile());
     expect(first.result.phase).toBe("Succeeded");

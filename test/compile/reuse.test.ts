@@ -91,7 +91,7 @@ describe("applyReuse (the Argo manifest of submit({ reuseStep }))", () => {
     expect(reused!.when).toBe("{{=inputs.parameters.dflow_key in sprig.fromJson(workflow.parameters.dflow_reuse)}}");
     expect(reused!.arguments!.parameters).toEqual([{ name: "v", value: "{{=sprig.fromJson(workflow.parameters.dflow_reuse)[inputs.parameters.dflow_key].parameters['v'] ?? 'none'}}" }]);
     expect(reused!.arguments!.artifacts!.map((a) => [a.name, a.s3!.key, a.optional])).toEqual([
-      ["out", "{{=sprig.fromJson(workflow.parameters.dflow_reuse)[inputs.parameters.dflow_key].artifacts['out'] ?? ''}}", true],
+      ["out", "{{=sprig.fromJson(workflow.parameters.dflow_reuse)[inputs.parameters.dflow_key].artifacts['out'] ?? ''}}", undefined],
       ["maybe", "{{=sprig.fromJson(workflow.parameters.dflow_reuse)[inputs.parameters.dflow_key].artifacts['maybe'] ?? ''}}", true],
     ]);
     expect(w.outputs!.parameters).toEqual([
@@ -103,7 +103,11 @@ describe("applyReuse (the Argo manifest of submit({ reuseStep }))", () => {
     ]);
     const c = template(m, "work-reused");
     expect(c.metadata!.annotations![REUSE_CARRIER_OF]).toBe("work");
-    expect(c.outputs!.artifacts!.map((a) => a.from)).toEqual(["{{inputs.artifacts.out}}", "{{inputs.artifacts.maybe}}"]);
+    expect(c.inputs!.artifacts).toEqual([{ name: "out" }, { name: "maybe", optional: true }]);
+    expect(c.outputs!.artifacts).toEqual([
+      { name: "out", from: "{{inputs.artifacts.out}}" },
+      { name: "maybe", optional: true, from: "{{inputs.artifacts.maybe}}" },
+    ]);
     // A template without outputs needs no carrier.
     expect(template(m, "quiet-reusable").steps).toEqual([[expect.objectContaining({ name: "run", template: "quiet" })]]);
     expect(m.spec.templates!.some((t) => t.name === "quiet-reused")).toBe(false);
