@@ -89,8 +89,16 @@ export function applyReuse(manifest: Workflow, table: ReuseTable): Workflow {
     checkNoResultReferences(t, wrapped);
   }
   spec.templates = [...templates, ...added];
-  (spec.arguments ??= {}).parameters = [...(spec.arguments.parameters ?? []), { name: REUSE_PARAMETER, value: JSON.stringify(table) }];
+  (spec.arguments ??= {}).parameters = [...(spec.arguments.parameters ?? []), { name: REUSE_PARAMETER, value: tableText(table) }];
   return wf;
+}
+
+/**
+ * The table as JSON without `{{`: Argo substitutes `{{…}}` throughout the spec, parameter values
+ * included. Only a string can hold `{{` (a JSON object opens with `{"`), where `\u007b` is the same text.
+ */
+export function tableText(table: ReuseTable): string {
+  return JSON.stringify(table).replace(/\{(?=\{)/g, "\\u007b");
 }
 
 function shapeOf(args: Arguments, target: Template): CallShape {

@@ -6,8 +6,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { KEY_PARAMETER } from "../../src/argo/dflow-conventions.ts";
 import type { Template, Workflow as Manifest, WorkflowStep } from "../../src/argo/manifest.ts";
-import { REUSE_CARRIER_OF, REUSE_PARAMETER, REUSE_WRAPPER_OF, type ReuseTable } from "../../src/argo/reuse-conventions.ts";
-import { applyReuse, exprString } from "../../src/compile/reuse.ts";
+import { REUSE_CARRIER_OF, REUSE_PARAMETER, REUSE_WRAPPER_OF, reuseTableOf, type ReuseTable } from "../../src/argo/reuse-conventions.ts";
+import { applyReuse, exprString, tableText } from "../../src/compile/reuse.ts";
 import { evaluateExpr, renderTemplate } from "../../src/engine/expr/index.ts";
 import { DAG, InputArtifact, InputParameter, OutputArtifact, OutputParameter, ShellOPTemplate, Step, Task, Workflow } from "../../src/index.ts";
 import { argoErrors } from "../helpers/argo-schema.ts";
@@ -56,7 +56,7 @@ describe("applyReuse (the Argo manifest of submit({ reuseStep }))", () => {
     const before = structuredClone(original);
     const m = applyReuse(original, TABLE);
     expect(original).toEqual(before);
-    expect(m.spec.arguments!.parameters).toEqual([{ name: "n", value: "2" }, { name: REUSE_PARAMETER, value: JSON.stringify(TABLE) }]);
+    expect(m.spec.arguments!.parameters).toEqual([{ name: "n", value: "2" }, { name: REUSE_PARAMETER, value: tableText(TABLE) }]);
     // Keyed steps call a wrapper; the call keeps its arguments, loop, continueOn.
     expect(step(m, "rich", "a")).toEqual({ ...step(original, "rich", "a"), template: "work-reusable" });
     expect(step(m, "rich", "b").template).toBe("work-reusable-2"); // passes an artifact: another signature
@@ -153,6 +153,16 @@ describe("applyReuse (the Argo manifest of submit({ reuseStep }))", () => {
     expect(new Set(names).size).toBe(names.length);
     expect(names.every((n) => n.length <= 57 && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(n))).toBe(true);
     expect(step(m, "names", "s").template).toBe(`${"a".repeat(46)}-reusable-2`);
+  });
+
+  it("the table travels without {{ (Argo would substitute inside it) and reads back the same", () => {
+    const table: ReuseTable = { "k{{x}}": { parameters: { p: "{{workflow.name}} {{{=1}}} }}{" }, artifacts: {} } };
+    const text = tableText(table);
+    expect(text).not.toContain("{{");
+    expect(JSON.parse(text)).toEqual(table);
+    const m = applyReuse(rich().compile({ bundle: "omit" }), table);
+    expect(reuseTableOf(m)).toEqual(table);
+    expect(evaluateExpr("sprig.fromJson(t)['k{{x}}'].parameters.p", { t: text })).toBe(table["k{{x}}"]!.parameters.p);
   });
 
   it("exprString: any text survives as an expr-lang literal inside a {{=…}} tag", () => {
