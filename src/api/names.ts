@@ -4,7 +4,7 @@ import { NameError } from "./errors.ts";
 const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const STEP_NAME = /^[a-zA-Z0-9][-a-zA-Z0-9]*$/;
 const IO_NAME = /^[a-zA-Z0-9_-]+$/;
-const TEMPLATE_NAME_MAX = 57;
+export const TEMPLATE_NAME_MAX = 57;
 
 export type NameKind = "workflow" | "template" | "step" | "task" | "parameter" | "artifact" | "key";
 

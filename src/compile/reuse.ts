@@ -2,6 +2,7 @@ import type { Arguments, Artifact, DAGTask, Parameter, Template, Workflow, Workf
 import { ANNOTATION, DEFAULT_SHELL_IMAGE, KEY_PARAMETER } from "../argo/dflow-conventions.ts";
 import { REUSE_CARRIER_OF, REUSE_PARAMETER, REUSE_WRAPPER_OF, REUSED_STEP, RUN_STEP, type ReuseTable } from "../argo/reuse-conventions.ts";
 import { ValidationError } from "../api/errors.ts";
+import { TEMPLATE_NAME_MAX } from "../api/names.ts";
 import { SUCCESS_TAG, SUCCESS_WRAPPER_OF } from "./success-check.ts";
 
 // Reuse on Argo (dflow's submit(reuse_step=...)), in plain Argo and without pods:
@@ -15,8 +16,6 @@ import { SUCCESS_TAG, SUCCESS_WRAPPER_OF } from "./success-check.ts";
 // - the wrapper's outputs pick the carrier's or X's, by the carrier's status.
 // Keys may hold references (`iter-{{inputs.parameters.i}}`), so the match happens at run time,
 // inside the wrapper, where the key is one rendered input parameter.
-
-const TEMPLATE_NAME_MAX = 57;
 
 const TABLE = `sprig.fromJson(workflow.parameters.${REUSE_PARAMETER})`;
 const KEY = `inputs.parameters.${KEY_PARAMETER}`;
@@ -54,14 +53,20 @@ export function applyReuse(manifest: Workflow, table: ReuseTable): Workflow {
   const added: Template[] = [];
   let noop: string | undefined;
 
+  const noopName = (): string => {
+    if (!noop) {
+      noop = freshName("dflow-reuse", "noop", taken);
+      added.push(noopTemplate(noop));
+    }
+    return noop;
+  };
+
   const carrierFor = (x: Template): string => {
     let name = carriers.get(x.name);
     if (name) return name;
     name = freshName(x.name, "reused", taken);
     carriers.set(x.name, name);
-    noop ??= freshName("dflow-reuse", "noop", taken);
-    if (!added.some((t) => t.name === noop)) added.push(noopTemplate(noop));
-    added.push(carrierTemplate(name, x, noop));
+    added.push(carrierTemplate(name, x, noopName()));
     return name;
   };
 
