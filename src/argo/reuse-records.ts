@@ -25,6 +25,7 @@ export function collapseReuseWrappers(records: StepRecord[], templates: readonly
   };
   /** Wrapper id → the record standing for its step. */
   const standIn = new Map<string, StepRecord>();
+  const renamed = new Map<string, string>();
 
   for (const w of records) {
     const x = wrapped(w);
@@ -50,6 +51,8 @@ export function collapseReuseWrappers(records: StepRecord[], templates: readonly
         ...(message !== undefined ? { message } : {}),
       });
       dropped.add(run.id);
+      // Retry attempts are named after the step: `run(0)` → `a(0)`.
+      for (const attempt of kids(run)) if (attempt.name.startsWith(`${RUN_STEP}(`)) renamed.set(attempt.id, w.name + attempt.name.slice(RUN_STEP.length));
       continue;
     }
     if (run) dropTree(run);
@@ -71,7 +74,8 @@ export function collapseReuseWrappers(records: StepRecord[], templates: readonly
   for (const r of records) {
     if (dropped.has(r.id)) continue;
     const rec = standIn.get(r.id) ?? r;
-    out.push({ ...rec, children: rec.children.filter((c) => !dropped.has(c) || standIn.has(c)).map(idOf), ...(rec.parentId !== undefined ? { parentId: idOf(rec.parentId) } : {}) });
+    const name = renamed.get(r.id);
+    out.push({ ...rec, ...(name !== undefined ? { name } : {}), children: rec.children.filter((c) => !dropped.has(c) || standIn.has(c)).map(idOf), ...(rec.parentId !== undefined ? { parentId: idOf(rec.parentId) } : {}) });
   }
   return out;
 }

@@ -4,7 +4,7 @@
 // would be in S3. Runs are read back through src/argo/status.ts as if argo-server had returned
 // them (test/helpers/engine-as-argo.ts). No Argo or Kubernetes runs here: this proves what the
 // manifest means under Argo's semantics as the engine implements them, not a live cluster.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -198,6 +198,31 @@ describe("reuse on Argo: the transformed manifest run by the local engine (not a
     expect(runs()).toEqual(["fl-2"]);
     expect(second.result.phase).toBe("Succeeded");
     expect(second.query({ key: ["r-1", "r-3"] }).map((s) => s.message?.startsWith("reused from"))).toEqual([true, true]);
+  });
+
+  it("a keyed step with retries keeps its name and its attempts' names; reused, it is typed Retry", async () => {
+    const marker = path.join(path.dirname(counter), "retry-marker");
+    const flaky = new ShellOPTemplate({
+      name: "flaky-retry",
+      script: `echo try >> ${counter}\n[ -e ${marker} ] || { touch ${marker}; exit 1; }\necho ok > /tmp/r`,
+      retries: 1,
+      outputs: { parameters: { r: new OutputParameter({ valueFromPath: "/tmp/r" }) } },
+    });
+    const build = () => new Workflow({ name: "retry" }).add(new Step({ name: "r", template: flaky, key: "r" }));
+    rmSync(marker, { force: true });
+    const first = await run(applyReuse(build().compile(), {})); // wrapped, nothing reused
+    expect(first.result.phase).toBe("Succeeded");
+    expect(runs()).toEqual(["try", "try"]);
+    const [r] = first.query({ key: "r" });
+    expect(r).toMatchObject({ displayName: "r", type: "Retry", phase: "Succeeded", templateName: "flaky-retry" });
+    expect(first.query({ type: "Pod" }).map((s) => s.displayName)).toEqual(["r(0)", "r(1)"]);
+
+    writeFileSync(counter, "");
+    const second = await run(reusing(build(), [r!]));
+    expect(runs()).toEqual([]);
+    const [again] = second.query({ key: "r" });
+    expect(again).toMatchObject({ type: "Retry", phase: "Succeeded", message: `reused from ${r!.id}` });
+    expect(again!.outputs.parameters.r!.value).toBe("ok");
   });
 
   it("keyed steps inside a recursion, with a modified output that ends it early (dflow's test_reuse)", async () => {
