@@ -1,5 +1,6 @@
 import type { Arguments, Artifact as ArgoArtifact, DAGTask, Parameter as ArgoParameter, Sequence, Template as ArgoTemplate, WorkflowStep } from "../argo/manifest.ts";
 import { KEY_PARAMETER, SLICES_PATH_PARAMETER, sliceInitStepName, STACK_KEY_PARAMETER } from "../argo/dflow-conventions.ts";
+import { needsSuccessCheck, WRAPPED_KEY_PARAMETER } from "../compile/success-check.ts";
 import { INDEX_SUBPATH, indexArtifactName, sliceInitTemplate, STACK_SUBPATH, stackArtifactName } from "../compile/slices-init.ts";
 import { encodeParam, checkSync } from "../op/codec.ts";
 import { ArgoExpr, argoLen, argoRange, type ArgoSequence, type IntArg } from "./argo-expr.ts";
@@ -258,7 +259,7 @@ export abstract class StepBase<T extends AnyTemplate = AnyTemplate, L extends Lo
     }
     if (this.key !== undefined) {
       ctx.checkText(this.key, `${where} key`);
-      parameters.push({ name: KEY_PARAMETER, value: this.key });
+      parameters.push({ name: needsSuccessCheck(this) ? WRAPPED_KEY_PARAMETER : KEY_PARAMETER, value: this.key });
     }
     const artifacts: ArgoArtifact[] = Object.entries(this.artifacts).map(([name, v]) => {
       const a = artifactArg(name, v, ctx, `${where} artifact "${name}"`);

@@ -10,6 +10,8 @@ import { ANNOTATION, DEFAULT_SHELL_IMAGE, KEY_PARAMETER } from "../argo/dflow-co
 
 export const SUCCESS_TAG = "dflow_success_tag";
 export const CHECK_TEMPLATE = "dflow-check-success";
+/** The key a step with a success check passes to its wrapper, which hands it on as dflow_key. */
+export const WRAPPED_KEY_PARAMETER = "dflow_wrapped_key";
 /** Annotation of a success-check wrapper: the template it wraps. */
 export const SUCCESS_WRAPPER_OF = "dflow-ts/success-wrapper-of";
 
@@ -24,8 +26,10 @@ export function needsSuccessCheck(s: SuccessPolicy): boolean {
 
 /** The wrapper around `inner` for the step named `stepName`, passing the arguments it is given. */
 export function successWrapper(name: string, inner: ArgoTemplate, stepName: string, passedArtifacts: string[]): ArgoTemplate {
-  const params = (inner.inputs?.parameters ?? []).map((p) => ({ name: p.name, ...(p.default !== undefined ? { default: p.default } : {}) }));
-  if (!params.some((p) => p.name === KEY_PARAMETER)) params.push({ name: KEY_PARAMETER, default: "" });
+  // The key goes to the inner step (each child is the keyed step, as without the wrapper) under
+  // another name, so that the always-succeeding wrapper node does not carry it too.
+  const params = (inner.inputs?.parameters ?? []).filter((p) => p.name !== KEY_PARAMETER).map((p) => ({ name: p.name, ...(p.default !== undefined ? { default: p.default } : {}) }));
+  params.push({ name: WRAPPED_KEY_PARAMETER, default: "" });
   const arts = (inner.inputs?.artifacts ?? []).filter((a) => passedArtifacts.includes(a.name)).map((a) => ({ name: a.name }));
   const ref = (io: string, n: string) => `{{steps.${stepName}.outputs.${io}.${n}}}`;
   return {
@@ -47,7 +51,10 @@ export function successWrapper(name: string, inner: ArgoTemplate, stepName: stri
           name: stepName,
           template: inner.name,
           arguments: {
-            parameters: params.filter((p) => inner.inputs?.parameters?.some((q) => q.name === p.name)).map((p) => ({ name: p.name, value: `{{inputs.parameters.${p.name}}}` })),
+            parameters: [
+              ...params.filter((p) => inner.inputs?.parameters?.some((q) => q.name === p.name)).map((p) => ({ name: p.name, value: `{{inputs.parameters.${p.name}}}` })),
+              { name: KEY_PARAMETER, value: `{{inputs.parameters.${WRAPPED_KEY_PARAMETER}}}` },
+            ],
             ...(arts.length ? { artifacts: arts.map((a) => ({ name: a.name, from: `{{inputs.artifacts.${a.name}}}` })) } : {}),
           },
           continueOn: { failed: true },

@@ -188,9 +188,9 @@ describe("reuse on Argo: the transformed manifest run by the local engine (not a
     };
     const first = await run(build().compile());
     expect(first.result.phase).toBe("Succeeded"); // 2 of 3
-    // The key is on the success check's wrapper, which succeeds whatever its child did: its tag
-    // tells (a quirk of how success checks are compiled, not of reuse).
-    const done = first.query({ key: ["r-1", "r-2", "r-3"] }).filter((s) => s.outputs.parameters.dflow_success_tag?.value === "1");
+    // The key is on each child (not on the success check's wrapper, which always succeeds).
+    const done = first.query({ key: ["r-1", "r-2", "r-3"] }).filter((s) => s.phase === "Succeeded");
+    expect(first.query({ key: "r-2" }).map((s) => s.phase)).toEqual(["Failed"]);
     expect(done.map((s) => s.key).sort()).toEqual(["r-1", "r-3"]);
     writeFileSync(counter, "");
     // Only the failing child runs again; if the reused ones did not count, 1 of 3 would fail the check.
