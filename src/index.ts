@@ -18,7 +18,7 @@ export { ifExpression, IfExpression, asFloat, asInt } from "./api/if-expression.
 export { argoRange, argoSequence, argoLen, ArgoExpr, type ArgoSequence } from "./api/argo-expr.ts";
 export { Slices, type SlicesOptions } from "./api/slices.ts";
 export type { Executor } from "./api/executor.ts";
-export { DispatcherExecutor, type DispatcherOptions, type Resources, type SchedulerKind } from "./executors/index.ts";
+export { DispatcherExecutor, SlurmRemoteExecutor, type DispatcherOptions, type Resources, type SchedulerKind, type SlurmRemoteExecutorOptions } from "./executors/index.ts";
 export { DflowError, NameError, ValidationError } from "./api/errors.ts";
 export { Artifact, ArtifactSpec, type ArchiveMode } from "./op/artifact.ts";
 export { OP, type OPClass } from "./op/class-op.ts";
