@@ -68,7 +68,7 @@ export interface DispatcherOptions {
    * A raw job-script header, as dflow's SlurmRemoteExecutor takes it: `"#!/bin/bash\n#SBATCH -N 1\n#SBATCH -p cpu"`.
    * A `#!` first line replaces the job script's `#!/bin/sh`; the other lines (indentation before
    * `#` removed) follow the directives generated from `queueName`/`resources`, so where the
-   * scheduler keeps the last of two equal options (Slurm, PBS, SGE), the header's win.
+   * scheduler keeps the last of two equal options (Slurm does), the header's win.
    */
   header?: string;
   /**
