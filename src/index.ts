@@ -17,8 +17,20 @@ export { ParameterRef, ArtifactRef, type Expr } from "./api/refs.ts";
 export { ifExpression, IfExpression, asFloat, asInt } from "./api/if-expression.ts";
 export { argoRange, argoSequence, argoLen, ArgoExpr, type ArgoSequence } from "./api/argo-expr.ts";
 export { Slices, type SlicesOptions } from "./api/slices.ts";
-export type { Executor } from "./api/executor.ts";
-export { DispatcherExecutor, type DispatcherOptions, type Resources, type SchedulerKind } from "./executors/index.ts";
+export type { Executor, RenderContext } from "./api/executor.ts";
+export { Resource, ResourceOPTemplate, type ResourceAction, type ResourceFields, type ResourceManifest, type ResourceOPTemplateOptions } from "./api/resource.ts";
+export {
+  DispatcherExecutor,
+  SlurmRemoteExecutor,
+  SlurmJob,
+  SlurmJobTemplate,
+  type DispatcherOptions,
+  type Resources,
+  type SchedulerKind,
+  type SlurmRemoteExecutorOptions,
+  type SlurmJobOptions,
+  type SlurmJobTemplateOptions,
+} from "./executors/index.ts";
 export { DflowError, NameError, ValidationError } from "./api/errors.ts";
 export { Artifact, ArtifactSpec, type ArchiveMode } from "./op/artifact.ts";
 export { OP, type OPClass } from "./op/class-op.ts";

@@ -88,12 +88,17 @@ export class InputArtifact<T = any> extends BoundInput {
 
 /**
  * An output parameter: from a file (`valueFromPath`), an expression (`valueFromExpression`), a
- * parameter of an inner step (`valueFromParameter`, Steps/DAG), or a fixed `value`; `default`
+ * parameter of an inner step (`valueFromParameter`, Steps/DAG), a field of the Kubernetes resource
+ * of a resource template (`valueFromJsonPath`, `valueFromJqFilter`), or a fixed `value`; `default`
  * is used when the file is missing, the expression fails or the step is skipped.
  */
 export class OutputParameter<T = any> {
   declare readonly __type?: T;
   valueFromPath?: string;
+  /** Resource templates: a kubectl JSONPath into the resource, e.g. `{.metadata.name}`. */
+  valueFromJsonPath?: string;
+  /** Resource templates: a jq filter on the resource, e.g. `.status.succeeded`. */
+  valueFromJqFilter?: string;
   valueFromExpression?: string | IfExpression;
   valueFromParameter?: ParameterRef | string;
   value?: T;
@@ -104,6 +109,8 @@ export class OutputParameter<T = any> {
   constructor(
     options: {
       valueFromPath?: string;
+      valueFromJsonPath?: string;
+      valueFromJqFilter?: string;
       valueFromExpression?: string | IfExpression;
       valueFromParameter?: ParameterRef | string;
       value?: T;
@@ -121,6 +128,8 @@ export class OutputParameter<T = any> {
     const vf: NonNullable<ArgoParameter["valueFrom"]> = {};
     if (this.valueFromParameter !== undefined) vf.parameter = String(this.valueFromParameter);
     else if (this.valueFromExpression !== undefined) vf.expression = String(this.valueFromExpression);
+    else if (this.valueFromJsonPath !== undefined) vf.jsonPath = this.valueFromJsonPath;
+    else if (this.valueFromJqFilter !== undefined) vf.jqFilter = this.valueFromJqFilter;
     else if (this.valueFromPath ?? (this.value === undefined ? defaultPath : undefined)) vf.path = this.valueFromPath ?? defaultPath;
     if (this.default !== undefined) vf.default = encodeParam(this.default);
     if (Object.keys(vf).length > 0) p.valueFrom = vf;

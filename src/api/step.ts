@@ -13,6 +13,7 @@ import { SLICE_PARAMETER, type Slices } from "./slices.ts";
 import { ArtifactRef, type Expr, isRef, ParameterRef, type Producer, type Ref } from "./refs.ts";
 import type { AnyTemplate, IOTypes, OPTemplate } from "./template.ts";
 import type { Executor } from "./executor.ts";
+import { Resource } from "./resource.ts";
 
 /** An artifact that exists before the workflow runs (e.g. from uploadArtifact). */
 export interface ArtifactSource<T = any> {
@@ -82,6 +83,12 @@ export type StepOptions<T extends AnyTemplate> = {
   /** Seconds. */
   timeout?: number;
   executor?: Executor;
+  /**
+   * Complete the step with a Kubernetes resource built from its script/container/function template
+   * (dflow's use_resource, e.g. SlurmJob): Argo applies it and waits for its conditions. The
+   * template must take only parameters and have no outputs. Not runnable by the local engine.
+   */
+  useResource?: Resource;
 } & (RequiredKeys<IOOf<T>> extends true
   ? { parameters: StepParameters<IOOf<T>> }
   : { parameters?: StepParameters<IOOf<T>> });
@@ -117,6 +124,7 @@ export abstract class StepBase<T extends AnyTemplate = AnyTemplate, L extends Lo
   continueOnSuccessRatio?: number;
   timeout?: number;
   executor?: Executor;
+  useResource?: Resource;
   readonly outputs: OutputsOf<T, L>;
 
   constructor(opts: StepOptions<T> & LoopOptions, kind: "step" | "task") {
@@ -149,6 +157,10 @@ export abstract class StepBase<T extends AnyTemplate = AnyTemplate, L extends Lo
       this.timeout = opts.timeout;
     }
     if (opts.executor !== undefined) this.executor = opts.executor;
+    if (opts.useResource !== undefined) {
+      if (!(opts.useResource instanceof Resource)) throw new ValidationError(`${where}: useResource must be a Resource (e.g. new SlurmJob({ header }))`, opts.name, "use-resource");
+      this.useResource = opts.useResource;
+    }
     this.checkInputs(where);
     this.outputs = this.makeOutputs(where);
   }

@@ -48,7 +48,7 @@ export interface BuildContext {
 /** A template: anything a Step/Task can instantiate (script OPs, function OPs, Steps, DAG). */
 export abstract class OPTemplate<IO extends IOTypes = AnyIO> {
   declare readonly __io?: IO;
-  abstract readonly templateKind: "script" | "container" | "function" | "steps" | "dag";
+  abstract readonly templateKind: "script" | "container" | "function" | "resource" | "steps" | "dag";
   abstract name: string;
   abstract describeInputs(): InputDescription;
   abstract describeOutputs(): OutputDescription;

@@ -97,6 +97,36 @@ export interface ResourceRequirements {
   requests?: Record<string, IntOrString>;
 }
 
+export interface HostPathVolumeSource {
+  path: string;
+  type?: string;
+}
+
+/** The subset of a Kubernetes Volume that dflow-ts emits (hostPath, as dflow's SlurmJobTemplate). */
+export interface Volume {
+  name: string;
+  hostPath?: HostPathVolumeSource;
+  emptyDir?: { medium?: string; sizeLimit?: string };
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  subPath?: string;
+  readOnly?: boolean;
+}
+
+/** Argo's resource template: a step completed by a Kubernetes resource (kubectl under the hood). */
+export interface ResourceTemplate {
+  action: "get" | "create" | "apply" | "delete" | "replace" | "patch";
+  manifest?: string;
+  successCondition?: string;
+  failureCondition?: string;
+  setOwnerReference?: boolean;
+  mergeStrategy?: "strategic" | "merge" | "json";
+  flags?: string[];
+}
+
 export interface Container {
   name?: string;
   image?: string;
@@ -106,6 +136,7 @@ export interface Container {
   workingDir?: string;
   resources?: ResourceRequirements;
   imagePullPolicy?: string;
+  volumeMounts?: VolumeMount[];
 }
 
 export interface ScriptTemplate extends Container {
@@ -183,6 +214,8 @@ export interface Template {
   steps?: WorkflowStep[][];
   dag?: DAGTemplate;
   suspend?: { duration?: string };
+  resource?: ResourceTemplate;
+  volumes?: Volume[];
   activeDeadlineSeconds?: IntOrString;
   timeout?: string;
   retryStrategy?: RetryStrategy;

@@ -1,10 +1,11 @@
 import type { Template as ArgoTemplate, Workflow as ArgoWorkflow } from "../argo/manifest.ts";
 import { KEY_PARAMETER } from "../argo/dflow-conventions.ts";
 import { ValidationError } from "../api/errors.ts";
-import type { Executor } from "../api/executor.ts";
+import type { Executor, RenderContext } from "../api/executor.ts";
 import type { StepBase } from "../api/step.ts";
 import type { AnyTemplate, BuildContext } from "../api/template.ts";
 import { toTemplateName } from "../api/names.ts";
+import { renderWithResource } from "../api/resource.ts";
 import { CHECK_TEMPLATE, checkTemplate, needsSuccessCheck, successWrapper } from "./success-check.ts";
 
 export interface CompileOptions {
@@ -88,6 +89,11 @@ export function compileWorkflow(parts: WorkflowParts, options: CompileOptions = 
         if (!isPod) throw new ValidationError(`step "${s.name}": an executor only applies to script/container/function templates, not ${s.template.templateKind}`, s.name, "executor");
         suffix.push(executor.name);
       }
+      const resource = s.useResource;
+      if (resource) {
+        if (!isPod) throw new ValidationError(`step "${s.name}": useResource only applies to script/container/function templates, not ${s.template.templateKind}`, s.name, "use-resource");
+        suffix.push(resource.name);
+      }
       if (suffix.length) {
         name = `${base}-${suffix.join("-")}`;
         if (!variants.has(name)) {
@@ -95,8 +101,9 @@ export function compileWorkflow(parts: WorkflowParts, options: CompileOptions = 
             let t: ArgoTemplate = structuredClone(buildOnce(s.template));
             t.name = name;
             if (s.timeout !== undefined) t.timeout = `${s.timeout}s`;
-            if (executor) t = executor.render(t);
+            if (executor) t = executor.render(t, renderContext);
             t.name = name;
+            if (resource) t = renderWithResource(t, resource, s.name, s.template.name);
             return t;
           });
         }
@@ -116,6 +123,8 @@ export function compileWorkflow(parts: WorkflowParts, options: CompileOptions = 
       return name;
     },
   };
+
+  const renderContext: RenderContext = { addTemplate: (name, make) => ctx.addTemplate(name, make) };
 
   for (const t of names.keys()) buildOnce(t);
   for (const name of variants.keys()) resolve(name);

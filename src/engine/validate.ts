@@ -1,5 +1,6 @@
 // Checks before anything runs; each error names the element (`templates.main.steps[1].b`) and the
 // rule it breaks, like `argo lint` does.
+import { parse as parseYaml } from "yaml";
 import { findCycle } from "../argo/graph.ts";
 import type { DAGTask, Template, Workflow, WorkflowStep } from "../argo/manifest.ts";
 import { parseDepends, dependsFromList, referencedTasks } from "./depends.ts";
@@ -100,7 +101,65 @@ export function validateWorkflow(wf: Workflow): void {
   for (const p of wf.spec.arguments?.parameters ?? [])
     if (p.value === undefined && p.default === undefined && !p.valueFrom)
       throw new ValidationError(`spec.arguments.parameters.${p.name}`, "has no value (pass one with -p name=value)");
+  refuseKubernetesResources(wf, templates);
   for (const t of templates.values()) validateTemplate(t, need);
+}
+
+/**
+ * Resource templates (ResourceOPTemplate, useResource, SlurmJobTemplate) create Kubernetes objects:
+ * refused as a whole before anything runs, naming the steps that would run them (the chain of
+ * steps from the entrypoint, e.g. `step "hello" → "slurm-run"`) and what they need.
+ */
+function refuseKubernetesResources(wf: Workflow, templates: Map<string, Template>): void {
+  const resources = [...templates.values()].filter((t) => isObject(t) && (t as { resource?: unknown }).resource !== undefined);
+  if (resources.length === 0) return;
+  const chains = new Map<string, { where: string; steps: string[] }>();
+  const visit = (name: string | undefined, where: string, steps: string[], seen: Set<string>) => {
+    const t = name === undefined ? undefined : templates.get(name);
+    if (!t || seen.has(t.name)) return;
+    if ((t as { resource?: unknown }).resource !== undefined) {
+      if (!chains.has(t.name) && steps.length) chains.set(t.name, { where, steps });
+      return;
+    }
+    const inner = new Set(seen).add(t.name);
+    const groups = Array.isArray(t.steps) ? t.steps : [];
+    groups.forEach((g, i) => {
+      for (const s of Array.isArray(g) ? g : []) if (isObject(s)) visit(s.template, steps.length ? where : `templates.${t.name}.steps[${i}].${s.name}`, [...steps, s.name ?? "?"], inner);
+    });
+    for (const task of Array.isArray(t.dag?.tasks) ? t.dag.tasks : []) if (isObject(task)) visit(task.template, steps.length ? where : `templates.${t.name}.dag.tasks.${task.name}`, [...steps, task.name], inner);
+  };
+  visit(wf.spec.entrypoint, "spec.entrypoint", [], new Set());
+  if (wf.spec.onExit) visit(wf.spec.onExit, "spec.onExit", [], new Set());
+  const describe = (t: Template) => {
+    const chain = chains.get(t.name);
+    const who = chain ? `step ${chain.steps.map((s, i) => (i === 0 ? `"${s}"` : `→ "${s}"`)).join(" ")} (template "${t.name}")` : `template "${t.name}"`;
+    return { where: chain?.where ?? `templates.${t.name}`, who, ...kubernetesObject(t) };
+  };
+  const all = resources.map(describe);
+  const [first, ...others] = all;
+  const wlm = all.some((r) => r.wlm);
+  const what = (r: (typeof all)[number]) => `${r.who} ${r.action} a Kubernetes resource (${r.object})`;
+  throw new ValidationError(
+    first!.where,
+    `${what(first!)}${others.length ? `; so do ${others.map(what).join("; ")}` : ""}: ${wlm ? "a SlurmJob needs a Kubernetes cluster with wlm-operator (Slurm partitions as virtual nodes)" : "this needs a Kubernetes cluster"}, and the local engine does not create Kubernetes resources. Run this workflow on Argo (config.mode = "argo"); to run a step as a Slurm job from here, use DispatcherExecutor or SlurmRemoteExecutor instead.`,
+  );
+}
+
+/** Kind and API version of a resource template's manifest, as far as they can be read. */
+function kubernetesObject(t: Template): { action: string; object: string; wlm: boolean } {
+  const r = (t as { resource?: { action?: unknown; manifest?: unknown } }).resource ?? {};
+  const verbs: Record<string, string> = { get: "reads", create: "creates", apply: "applies", delete: "deletes", replace: "replaces", patch: "patches" };
+  const action = (typeof r.action === "string" && verbs[r.action]) || "uses";
+  let doc: { kind?: unknown; apiVersion?: unknown } = {};
+  try {
+    const parsed: unknown = parseYaml(typeof r.manifest === "string" ? r.manifest : "");
+    if (isObject(parsed)) doc = parsed as typeof doc;
+  } catch {
+    // an unreadable manifest is described as "a manifest"
+  }
+  const kind = typeof doc.kind === "string" ? doc.kind : undefined;
+  const api = typeof doc.apiVersion === "string" ? doc.apiVersion : undefined;
+  return { action, object: kind ? `${kind}${api ? ` ${api}` : ""}` : "manifest", wlm: !!api?.startsWith("wlm.sylabs.io/") };
 }
 
 function validateTemplate(t: Template, need: (name: string | undefined, where: string) => void): void {

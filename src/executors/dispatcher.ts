@@ -28,7 +28,9 @@ export class DispatcherExecutor implements Executor {
     if (!o.host) problems.push("host is required");
     if (!o.username) problems.push("username is required");
     if (!SCHEDULER_KINDS.includes(o.scheduler)) problems.push(`scheduler must be one of ${SCHEDULER_KINDS.join(", ")}, got ${JSON.stringify(o.scheduler)}`);
-    if (!o.remoteRoot?.startsWith("/")) problems.push(`remoteRoot must be an absolute path, got ${JSON.stringify(o.remoteRoot)}`);
+    if (!(o.remoteRoot?.startsWith("/") || o.remoteRoot === "~" || o.remoteRoot?.startsWith("~/")))
+      problems.push(`remoteRoot must be an absolute path or one under the remote home ("~/…"), got ${JSON.stringify(o.remoteRoot)}`);
+    if (o.header !== undefined && typeof o.header !== "string") problems.push("header must be a string");
     if (o.port !== undefined && !(Number.isInteger(o.port) && o.port > 0 && o.port < 65536)) problems.push(`port must be a TCP port, got ${o.port}`);
     if (o.pollInterval !== undefined && !(o.pollInterval > 0)) problems.push(`pollInterval must be a positive number of seconds, got ${o.pollInterval}`);
     if (o.name !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(o.name)) problems.push(`name must be lowercase letters, digits and "-", got ${JSON.stringify(o.name)}`);
@@ -51,12 +53,18 @@ export class DispatcherExecutor implements Executor {
       scheduler: o.scheduler,
       ...(o.queueName !== undefined && { queueName: o.queueName }),
       resources: o.resources ?? {},
+      ...(o.header?.trim() ? { header: o.header } : {}),
       task: o.task ?? {},
       machine: o.machine?.commandPrefix ? { commandPrefix: o.machine.commandPrefix } : {},
       remoteRoot: o.remoteRoot.replace(/\/+$/, "") || "/",
       pollInterval: o.pollInterval ?? 5,
     };
     this.name = o.name ?? `${o.scheduler}-${createHash("sha256").update(JSON.stringify(this.base)).digest("hex").slice(0, 6)}`;
+  }
+
+  /** Value of the dflow-ts/executor annotation on rendered templates. */
+  protected get kindLabel(): string {
+    return `dispatcher/${this.options.scheduler}`;
   }
 
   render(template: Template): Template {
@@ -96,7 +104,7 @@ export class DispatcherExecutor implements Executor {
           ...annotations,
           [ANNOTATION.opKind]: "function",
           [ANNOTATION.bundleHash]: hash,
-          [DISPATCH_ANNOTATION.executor]: `dispatcher/${this.options.scheduler}`,
+          [DISPATCH_ANNOTATION.executor]: this.kindLabel,
           ...(annotations[ANNOTATION.opKind] && { [DISPATCH_ANNOTATION.originalOpKind]: annotations[ANNOTATION.opKind] }),
         },
       },

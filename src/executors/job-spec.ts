@@ -47,8 +47,11 @@ export interface JobSpec {
   scheduler: SchedulerKind;
   queueName?: string;
   resources: Resources;
+  /** Raw header lines (see DispatcherOptions.header). */
+  header?: string;
   task: TaskOptions;
   machine: Pick<MachineOptions, "commandPrefix">;
+  /** Absolute, or `~/…` (the remote home, resolved when the step runs). */
   remoteRoot: string;
   /** Seconds. */
   pollInterval: number;

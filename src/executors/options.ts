@@ -64,7 +64,17 @@ export interface DispatcherOptions {
   machine?: MachineOptions;
   resources?: Resources;
   task?: TaskOptions;
-  /** Jobs run in `<remoteRoot>/<workflow name>/<step id>/` on the remote machine. */
+  /**
+   * A raw job-script header, as dflow's SlurmRemoteExecutor takes it: `"#!/bin/bash\n#SBATCH -N 1\n#SBATCH -p cpu"`.
+   * A `#!` first line replaces the job script's `#!/bin/sh`; the other lines (indentation before
+   * `#` removed) follow the directives generated from `queueName`/`resources`, so where the
+   * scheduler keeps the last of two equal options (Slurm does), the header's win.
+   */
+  header?: string;
+  /**
+   * Jobs run in `<remoteRoot>/<workflow name>/<step id>/` on the remote machine: an absolute
+   * path, or one under the remote user's home (`~/dflow/workflows`), resolved when the step runs.
+   */
   remoteRoot: string;
   /** Seconds between two status queries (default 5). */
   pollInterval?: number;

@@ -27,7 +27,7 @@ describe("validation before anything runs", () => {
     fails(workflow("d", [dag([{ name: "A", template: "echo", depends: "C.Succeeded" }]), echo]), /templates\.d\.dag\.tasks\.A\.depends: no task "C"/);
     fails(workflow("d", [dag([{ name: "A", template: "echo", arguments: { parameters: [{ name: "m", value: "{{tasks.Q.outputs.result}}" }] } }]), echo]), /no task "Q" in this DAG/);
     fails(workflow("t", [sh("t", "echo {{inputs.parameters.nope}}")]), /templates\.t: \{\{inputs\.parameters\.nope\}\}: the template declares no input parameter "nope"/);
-    fails(workflow("r", [{ name: "r", resource: { action: "create" } } as unknown as Template]), /"resource" templates are not supported/);
+    fails(workflow("r", [{ name: "r", resource: { action: "create" } } as unknown as Template]), /templates\.r: template "r" creates a Kubernetes resource \(manifest\): this needs a Kubernetes cluster/);
     fails(workflow("echo", [echo], { arguments: { parameters: [{ name: "p" }] } }), /spec\.arguments\.parameters\.p: has no value/);
   });
 

@@ -10,7 +10,7 @@ afterAll(() => closeAll());
 const load = async (name: string) => (await import(`../../examples/executors/${name}.ts`)).default as Workflow;
 
 describe("examples/executors", () => {
-  it.each(["slurm", "sge", "pbs", "lsf", "shell-context"])("%s compiles to dispatcher templates", async (name) => {
+  it.each(["slurm", "slurm-remote", "sge", "pbs", "lsf", "shell-context"])("%s compiles to dispatcher templates", async (name) => {
     const m = (await load(name)).compile();
     const dispatched = m.spec.templates!.filter((t) => t.metadata?.annotations?.["dflow-ts/executor"]);
     expect(dispatched.length).toBeGreaterThan(0);
@@ -29,6 +29,11 @@ describe("examples/executors", () => {
     expect(where!.outputs.parameters.msg!.value).toMatch(/^hi from \S+ \(job \d+\)$/);
     const [dup] = await wf.queryStep({ name: "duplicate" });
     expect(dup!.outputs.parameters.msg!.value).toBe("ababab");
+  }, 60_000);
+  it.skipIf(skip.slurm())("slurm-remote runs", async () => {
+    const wf = await run("slurm-remote");
+    const [where] = await wf.queryStep({ name: "where" });
+    expect(where!.outputs.parameters.msg!.value).toMatch(/^hello from \S+ \(job \d+\)$/);
   }, 60_000);
   it.skipIf(skip.ssh())("shell-context runs", async () => {
     await run("shell-context");

@@ -70,13 +70,13 @@ async function run(spec: JobSpec, env: Env, hooks: JobHooks): Promise<number> {
   const cwd = process.cwd();
   const ioRoot = env[ENV.ioRoot] || undefined;
   const step = env[DISPATCH_ENV.step] || createHash("sha256").update(cwd).digest("hex").slice(0, 12);
-  const dir = posix.join(spec.remoteRoot, safe(env[DISPATCH_ENV.workflow] || "workflow"), safe(step));
+  const conn = await connect(spec.connection);
+  timing("connected");
+  const dir = posix.join(await remoteRoot(conn, spec), safe(env[DISPATCH_ENV.workflow] || "workflow"), safe(step));
   const root = `${dir}/root`;
   const t = spec.template;
   const jobCwd = t.workingDir ? remotePath(t.workingDir, root) : root;
   const prefix = spec.machine.commandPrefix ? `${spec.machine.commandPrefix} ` : "";
-  const conn = await connect(spec.connection);
-  timing("connected");
 
   const previous = readState(cwd);
   let jobId: string;
@@ -116,6 +116,15 @@ async function run(spec: JobSpec, env: Env, hooks: JobHooks): Promise<number> {
     throw new StepFailure(outcome.message, outcome.exitCode);
   }
   return outcome.exitCode;
+}
+
+/** The remote root, a `~/…` one under the remote user's home. */
+async function remoteRoot(conn: SshConnection, spec: JobSpec): Promise<string> {
+  const r = spec.remoteRoot;
+  if (r !== "~" && !r.startsWith("~/")) return r;
+  const home = await conn.exec('printf "%s" "$HOME"');
+  if (home.code !== 0 || !home.stdout.startsWith("/")) throw new Error(`cannot resolve remoteRoot ${r} on ${spec.connection.host}: $HOME is ${JSON.stringify(home.stdout)} ${home.stderr.trim()}`);
+  return posix.join(home.stdout, r.slice(1));
 }
 
 interface Where {
@@ -165,6 +174,7 @@ async function stage(conn: SshConnection, spec: JobSpec, env: Env, w: Where): Pr
     cwd: w.jobCwd,
     queueName: spec.queueName,
     resources: spec.resources,
+    ...(spec.header !== undefined ? { header: spec.header } : {}),
     env: jobEnv,
     argv,
   });
