@@ -11,6 +11,19 @@ function keyOf(step: StepInfo): string {
   return step.key;
 }
 
+/**
+ * The steps that can be reused: those with a key (nothing could match a step without one, e.g. a
+ * Steps or a keyless pod among `queryStep({ phase: "Succeeded" })`'s results). Refused only if none has.
+ */
+export function reusableSteps(steps: readonly StepInfo[]): StepInfo[] {
+  const keyed = steps.filter((s) => s.key !== undefined);
+  if (keyed.length === 0) {
+    const names = steps.slice(0, 3).map((s) => `"${s.displayName}" (${s.id})`).join(", ");
+    throw new DflowError(`reuseStep: none of the ${steps.length} steps has a key (${names}${steps.length > 3 ? ", ..." : ""}); only steps with a key can be reused`, "reuseStep", "reuse");
+  }
+  return keyed;
+}
+
 const outputParameters = (step: StepInfo) => Object.fromEntries(Object.entries(step.outputs.parameters).map(([k, v]) => [k, v.value]));
 
 /** A queried step as the local engine reuses it: its key and (possibly modified) outputs, artifacts by path. */

@@ -9,7 +9,7 @@ import { config } from "./config.ts";
 import { StepInfo } from "./step-info.ts";
 import { ENV, REUSE_ANNOTATION } from "../argo/dflow-conventions.ts";
 import { applyReuse } from "../compile/reuse.ts";
-import { argoReuseTable, localReusedStep } from "./reuse.ts";
+import { argoReuseTable, localReusedStep, reusableSteps } from "./reuse.ts";
 import { type CompileOptions, compileWorkflow } from "../compile/compile.ts";
 import { toJson, toYaml } from "../compile/yaml.ts";
 import { encodeParam } from "../op/codec.ts";
@@ -170,8 +170,9 @@ export class Workflow<P extends Record<string, unknown> = {}> {
     const mode = options.mode ?? this.options.mode ?? config.mode;
     let manifest = this.compile();
     if (options.reuseStep?.length) {
-      if (mode === "argo") manifest = applyReuse(manifest, argoReuseTable(options.reuseStep));
-      else (manifest.metadata.annotations ??= {})[REUSE_ANNOTATION] = JSON.stringify(options.reuseStep.map(localReusedStep));
+      const reused = reusableSteps(options.reuseStep);
+      if (mode === "argo") manifest = applyReuse(manifest, argoReuseTable(reused));
+      else (manifest.metadata.annotations ??= {})[REUSE_ANNOTATION] = JSON.stringify(reused.map(localReusedStep));
     }
     const parameters = options.parameters ? Object.fromEntries(Object.entries(options.parameters).map(([k, v]) => [k, encodeParam(v)])) : undefined;
     if (options.onEvent) this.onEvent = options.onEvent;

@@ -81,13 +81,22 @@ describe("reuse (submit({ reuseStep }))", () => {
     ]);
   });
 
-  it("refuses steps without a key", async () => {
+  it("skips steps without a key, and refuses a list where none has one", async () => {
     writeFileSync(counter, "");
     const wf = new Workflow({ name: "nokey" });
     wf.add(new Step({ name: "x", template: work, parameters: { name: "x" } }));
+    wf.add(new Step({ name: "a", template: work, parameters: { name: "a" }, key: "step-a" }));
     await wf.submit({ root });
     await wf.wait();
-    const steps = await wf.queryStep({ name: "x" });
-    await expect(pipeline(false).submit({ root, reuseStep: steps })).rejects.toThrow(/step "x" .* has no key; only steps with a key can be reused/);
+    const keyless = await wf.queryStep({ name: "x" });
+    await expect(pipeline(false).submit({ root, reuseStep: keyless })).rejects.toThrow(/none of the 1 steps has a key \("x" .*\); only steps with a key can be reused/);
+    // As queried, all that succeeded: the keyless one cannot match anything, the keyed one is reused.
+    const all = await wf.queryStep({ phase: "Succeeded", type: "Pod" });
+    expect(all.map((s) => s.key ?? s.displayName).sort()).toEqual(["step-a", "x"]);
+    writeFileSync(counter, "");
+    const again = pipeline(false);
+    await again.submit({ root, reuseStep: all });
+    expect(await again.wait()).toBe("Succeeded");
+    expect(runs()).toEqual(["b-after-a-out"]);
   });
 });
