@@ -77,7 +77,7 @@ function chain(n: number, id: string): Manifest {
 function functions(n: number, id: string): Manifest {
   const wf = new Workflow({ name: id });
   wf.add(new Step({ name: "op", template: echo, parameters: { x: "{{item}}" as unknown as number }, withSequence: argoSequence({ count: n }) }));
-  return wf.compile() as Manifest;
+  return wf.compile({ inlineBundleLimit: Infinity }) as Manifest;
 }
 
 let runNo = 0;

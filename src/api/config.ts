@@ -17,9 +17,19 @@ export interface Config {
   artifacts: "record" | "repository";
   /** Local packages shipped into every script step (dflow's upload_packages). */
   uploadPackages: string[];
+  /**
+   * Bytes (DFLOW_INLINE_BUNDLE_LIMIT, default 64 KiB). A function-OP bundle larger than this
+   * ships as an input artifact of the artifact repository (`dflow-bundles/<hash>.cjs`) instead of
+   * inline in the manifest, which Argo keeps in one object of at most ~1 MiB. Local runs keep
+   * every bundle inline.
+   */
+  inlineBundleLimit: number;
   /** Argo server settings (dflow's config["host"], ["token"], ["namespace"]); env vars fill the rest. */
   argo: { server?: string; token?: string; namespace?: string; insecureSkipVerify?: boolean; caFile?: string };
 }
+
+/** zod's classic API alone makes a bundle ~220 KiB: such bundles ship as artifacts. */
+export const DEFAULT_INLINE_BUNDLE_LIMIT = 64 * 1024;
 
 function fromEnv(): Config {
   const mode = process.env.DFLOW_MODE === "argo" ? "argo" : "local";
@@ -30,6 +40,8 @@ function fromEnv(): Config {
     ...(Number.isInteger(par) && par > 0 ? { parallelism: par } : {}),
     ...(process.env.DFLOW_DEFAULT_IMAGE ? { defaultImage: process.env.DFLOW_DEFAULT_IMAGE } : {}),
     archiveMode: process.env.DFLOW_ARCHIVE_MODE === "none" ? null : "tar",
+    // An unreadable value stays NaN: compiling reports it (see inlineBundleLimit()).
+    inlineBundleLimit: process.env.DFLOW_INLINE_BUNDLE_LIMIT ? Number(process.env.DFLOW_INLINE_BUNDLE_LIMIT) : DEFAULT_INLINE_BUNDLE_LIMIT,
     argo: {},
     uploadPackages: [],
     artifacts: process.env.DFLOW_ARTIFACTS === "repository" ? "repository" : "record",

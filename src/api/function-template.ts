@@ -10,6 +10,7 @@ import { callerModule, checkSigns, type OpDefinition } from "../op/definition.ts
 import { encodeParam } from "../op/codec.ts";
 import type { ArtValueTypes, ParamInputTypes, ParamOutputTypes, RunInput, RunOutput, Sign } from "../op/signature.ts";
 import { splitSign } from "../op/signature.ts";
+import { BUNDLE_ARTIFACT } from "../argo/dflow-conventions.ts";
 import type { StandardSchemaV1 } from "../op/standard-schema.ts";
 import { config } from "./config.ts";
 import { DflowError, ValidationError } from "./errors.ts";
@@ -68,6 +69,8 @@ export class FunctionOPTemplate<I extends Sign = Sign, O extends Sign = Sign, SL
     const outs = splitSign(this.definition.outputs, `OP "${this.definition.name}" outputs`);
     for (const [n] of [...ins.parameters, ...outs.parameters]) checkName("parameter", n, `OP "${this.definition.name}"`);
     for (const [n] of [...ins.artifacts, ...outs.artifacts]) checkName("artifact", n, `OP "${this.definition.name}"`);
+    if (ins.artifacts.some(([n]) => n === BUNDLE_ARTIFACT))
+      throw new ValidationError(`OP "${this.definition.name}": the input artifact name "${BUNDLE_ARTIFACT}" is reserved for the OP's bundle; rename the artifact`, this.definition.name, "artifact-name");
     options.slices?.check(
       this.definition.name,
       { parameters: ins.parameters.map(([n]) => n), artifacts: ins.artifacts.map(([n]) => n) },

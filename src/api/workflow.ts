@@ -4,7 +4,8 @@ import type { NodePhase, NodeType, Workflow as ArgoWorkflow, WorkflowPhase } fro
 import { readWorkflowRecord, startWorkflow } from "../engine/index.ts";
 import type { EngineEvent, LocalRun, StepRecord, WorkflowRecord } from "../engine/types.ts";
 import { type ArgoBackend, type ArgoBackendOptions, argoBackendFromEnv } from "../argo/client/index.ts";
-import { defaultLocalStorageRoot, s3Config, storageFromConfig } from "../storage/config.ts";
+import { configuredRepository, defaultLocalStorageRoot, s3Config, storageFromConfig } from "../storage/config.ts";
+import { uploadBundles } from "./bundle-upload.ts";
 import { config } from "./config.ts";
 import { StepInfo } from "./step-info.ts";
 import { ENV, REUSE_ANNOTATION } from "../argo/dflow-conventions.ts";
@@ -168,7 +169,9 @@ export class Workflow<P extends Record<string, unknown> = {}> {
     this.assertNotInStep();
     if (process.env.DFLOW_COMPILE_ONLY) return this;
     const mode = options.mode ?? this.options.mode ?? config.mode;
-    let manifest = this.compile();
+    // Local runs keep every bundle inline: no object-size limit applies, and the record's
+    // workflow.json then holds all a resume needs, whatever becomes of the repository.
+    let manifest = this.compile(mode === "argo" ? {} : { inlineBundleLimit: Infinity });
     if (options.reuseStep?.length) {
       const reused = reusableSteps(options.reuseStep);
       if (mode === "argo") manifest = applyReuse(manifest, argoReuseTable(reused));
@@ -178,6 +181,7 @@ export class Workflow<P extends Record<string, unknown> = {}> {
     if (options.onEvent) this.onEvent = options.onEvent;
     if (mode === "argo") {
       const backend = this.argoBackend(options.argo);
+      await uploadBundles(manifest, configuredRepository(s3Config));
       const submitted = await backend.submit(manifest, { ...(parameters ? { parameters } : {}) });
       this.id = submitted.name;
       return this;

@@ -1,5 +1,6 @@
 // What dflow-ts carries inside an Argo manifest so that it survives the trip to a real cluster
 // and so that the local engine (which only sees the manifest) can honour it.
+import type { Artifact, Template } from "./manifest.ts";
 
 /** Annotation keys put on templates' `metadata.annotations`. */
 export const ANNOTATION = {
@@ -87,4 +88,51 @@ export interface ReusedStep {
   parameters: Record<string, string>;
   /** Artifact name → local path. */
   artifacts: Record<string, string>;
+}
+
+/**
+ * A function OP whose bundle is above the inline limit ships it as an input artifact instead of in
+ * `script.source`: the object `dflow-bundles/<hash>.cjs` of the artifact repository (content-
+ * addressed, a plain file), placed at `/tmp/dflow/bundle-<hash>.cjs`; the source is then a loader
+ * that runs it (the path under DFLOW_IO_ROOT when set, like every IO path of a function OP).
+ */
+export const BUNDLE_ARTIFACT = "dflow_bundle";
+export const bundleKey = (hash: string) => `dflow-bundles/${hash}.cjs`;
+export const bundleArtifactPath = (hash: string) => `${IO_ROOT}/dflow/bundle-${hash}.cjs`;
+const BUNDLE_HASH = /^[0-9a-f]{16}$/;
+
+/** The script source of a function OP whose bundle arrives as BUNDLE_ARTIFACT. */
+export function bundleLoader(hash: string): string {
+  const below = bundleArtifactPath(hash).slice(IO_ROOT.length + 1);
+  return [
+    `// dflow-ts: runs the OP's bundle, input artifact ${BUNDLE_ARTIFACT} (${bundleKey(hash)} in the artifact repository).`,
+    `"use strict";`,
+    `const file = require("path").join(process.env.${ENV.ioRoot} || ${JSON.stringify(IO_ROOT)}, ${JSON.stringify(below)});`,
+    `if (!require("fs").existsSync(file)) {`,
+    `  process.stderr.write("dflow-ts: the OP's bundle is missing at " + file + " (input artifact ${BUNDLE_ARTIFACT}, ${bundleKey(hash)})\\n");`,
+    `  process.exit(${EXIT.fatal});`,
+    `}`,
+    `require(file).main();`,
+    ``,
+  ].join("\n");
+}
+
+/** The hash of the bundle an input artifact carries, when it is a BUNDLE_ARTIFACT at its path. */
+export function bundleArtifactHash(a: Artifact): string | undefined {
+  if (a.name !== BUNDLE_ARTIFACT || !a.path) return undefined;
+  const hash = a.path.slice(a.path.lastIndexOf("-") + 1, -".cjs".length);
+  return BUNDLE_HASH.test(hash) && a.path === bundleArtifactPath(hash) ? hash : undefined;
+}
+
+/**
+ * The bundle a function-OP template runs from BUNDLE_ARTIFACT, if it does: its source is the loader
+ * of the bundle its annotation names, and it declares that bundle's artifact. (A template an
+ * executor rendered may carry the artifact for a job while its own source is something else.)
+ */
+export function shippedBundle(t: Template): { hash: string; artifact: Artifact } | undefined {
+  const annotations = t.metadata?.annotations ?? {};
+  const hash = annotations[ANNOTATION.bundleHash];
+  if (annotations[ANNOTATION.opKind] !== "function" || !hash || t.script?.source !== bundleLoader(hash)) return undefined;
+  const artifact = t.inputs?.artifacts?.find((a) => bundleArtifactHash(a) === hash);
+  return artifact ? { hash, artifact } : undefined;
 }

@@ -6,11 +6,18 @@ import type { StepBase } from "../api/step.ts";
 import type { AnyTemplate, BuildContext } from "../api/template.ts";
 import { toTemplateName } from "../api/names.ts";
 import { renderWithResource } from "../api/resource.ts";
+import { inlineBundleLimit, shipLargeBundle } from "./bundle-artifact.ts";
 import { CHECK_TEMPLATE, checkTemplate, needsSuccessCheck, successWrapper } from "./success-check.ts";
 
 export interface CompileOptions {
-  /** Function-OP bundles inline (default) or omitted (golden files, quick checks). */
+  /**
+   * Function-OP bundles in the manifest (default): inline up to `inlineBundleLimit` bytes, larger
+   * ones as an input artifact (dflow-bundles/<hash>.cjs, uploaded by submit); or omitted (golden
+   * files, quick checks).
+   */
   bundle?: "inline" | "omit";
+  /** Bytes; default config.inlineBundleLimit (64 KiB). Infinity keeps every bundle inline. */
+  inlineBundleLimit?: number;
 }
 
 export interface WorkflowParts {
@@ -39,12 +46,14 @@ export function compileWorkflow(parts: WorkflowParts, options: CompileOptions = 
   const built = new Map<string, ArgoTemplate>();
   const keyed = new Set<string>();
   const variants = new Map<string, () => ArgoTemplate>();
+  const limit = options.bundle === "omit" ? Infinity : inlineBundleLimit(options.inlineBundleLimit);
 
   const buildOnce = (t: AnyTemplate): ArgoTemplate => {
     const n = ctx.nameOf(t);
     let b = built.get(n);
     if (!b) {
-      b = { ...t.build(ctx), name: n };
+      // Before any executor renders it: a dispatched OP then carries the loader, not the bundle.
+      b = shipLargeBundle({ ...t.build(ctx), name: n }, limit);
       built.set(n, b);
     }
     return b;

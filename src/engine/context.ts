@@ -31,8 +31,11 @@ export interface RunContext {
   readonly repository: StorageClient;
   /** Steps reused from earlier runs, by key (submit({ reuseStep })). */
   readonly reuse: ReadonlyMap<string, ReusedStep>;
-  /** Bundle file for a function OP's source, written once per bundle hash. */
-  bundlePath(hash: string, source: string): string;
+  /**
+   * The file of a function OP's bundle, made once per bundle hash by `write` (to the path it is
+   * given; a failed write is tried again by the next step that needs the bundle).
+   */
+  bundleFile(hash: string, write: (path: string) => Promise<void>): Promise<string>;
 }
 
 /** Why a node was stopped from outside: shown as its message. */

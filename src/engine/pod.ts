@@ -1,13 +1,14 @@
 // Leaf steps (container and script templates, and function OPs): stage inputs in the step's private
 // root, render and run the command, then collect outputs the way Argo's wait container does.
 import { NotFoundError } from "../storage/client.ts";
-import { loadArtifact, saveArtifact } from "../storage/transfer.ts";
+import { saveArtifact } from "../storage/transfer.ts";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import { ANNOTATION, ENV, RESUME_STATE_FILE } from "../argo/dflow-conventions.ts";
+import { ANNOTATION, ENV, RESUME_STATE_FILE, shippedBundle } from "../argo/dflow-conventions.ts";
 import type { Template } from "../argo/manifest.ts";
-import { sha16, stopMessage, type RunContext } from "./context.ts";
+import { functionBundle, loadArtifactValue } from "./bundles.ts";
+import { stopMessage, type RunContext } from "./context.ts";
 import { NodeError, errorMessage } from "./errors.ts";
 import { finishNode, markRunning, type Invocation } from "./execute.ts";
 import { stringify, type ResolvedInputs } from "./io.ts";
@@ -73,8 +74,10 @@ async function runPodOnce(
     const paths = isFunction ? functionPathMap(stepDir, workdir) : containerPathMap(workdir, declared);
     const where = `templates.${tmpl.name}`;
 
-    if (tmpl.inputs?.artifacts?.length) {
-      node.inputs.artifacts = await stageInputArtifacts(ctx, tmpl, inputs, paths, stepDir);
+    // A bundle shipped as an artifact is not staged: the worker requires it from the run's bundles.
+    const bundleArtifact = isFunction ? shippedBundle(tmpl)?.artifact.name : undefined;
+    if (tmpl.inputs?.artifacts?.some((a) => a.name !== bundleArtifact)) {
+      node.inputs.artifacts = await stageInputArtifacts(ctx, tmpl, inputs, paths, stepDir, bundleArtifact);
       ctx.record.updateNode(node.id, { inputs: node.inputs });
     }
 
@@ -107,9 +110,7 @@ async function runPodOnce(
     let result: ProcessResult;
     try {
       if (isFunction) {
-        const source = tmpl.script?.source;
-        if (source === undefined) throw new NodeError(`${where}: a function OP must be a script template`);
-        const bundle = ctx.bundlePath(tmpl.metadata?.annotations?.[ANNOTATION.bundleHash] ?? sha16(source), source);
+        const bundle = await functionBundle(ctx, tmpl, inputs);
         stepEnv[ENV.ioRoot] = stepDir;
         ctx.record.beforeStart();
         const prepare = { mkdir: [join(workdir, "tmp")], symlink: [relative(stepDir, bundle), join(stepDir, "script")] as [string, string] };
@@ -131,7 +132,11 @@ async function runPodOnce(
         result = await runProcess({ command: argv[0]!, args: argv.slice(1), cwd, env: { ...ctx.baseEnv, ...stepEnv }, logPath, signal: inv.signal, onSpawn });
       }
     } catch (e) {
-      if (e instanceof NodeError) writeLog(logPath, e.message + "\n");
+      if (e instanceof NodeError) {
+        // A function OP's worker makes its step directory: a step that failed before has none yet.
+        if (isFunction) await ctx.record.makeStepDir(node, "");
+        writeLog(logPath, e.message + "\n");
+      }
       throw e;
     } finally {
       stopPolling();
@@ -165,19 +170,18 @@ async function stageInputArtifacts(
   inputs: ResolvedInputs,
   paths: PathMap,
   stepDir: string,
+  skip: string | undefined,
 ): Promise<Record<string, string>> {
   const staged: Record<string, string> = {};
   for (const a of tmpl.inputs?.artifacts ?? []) {
     const value = inputs.artifacts[a.name];
-    if (!value) continue;
+    if (!value || a.name === skip) continue;
     const where = `templates.${tmpl.name}.inputs.artifacts.${a.name}`;
     if (!a.path) throw new NodeError(`${where}: path is required`);
     const dest = paths.hostPath(a.path);
     mkdirSync(dirname(dest), { recursive: true });
     try {
-      if ("raw" in value) writeFileSync(dest, value.raw);
-      else if ("repo" in value) await loadArtifact(ctx.repository, value.repo, dest, value.subPath ? { subPath: value.subPath } : {});
-      else await ctx.store.load(value.key, dest, value.subPath);
+      await loadArtifactValue(ctx, value, dest);
     } catch (e) {
       // As Argo: an optional artifact that is not there (e.g. a subPath inside it) is skipped.
       if (a.optional && isNotFound(e)) continue;

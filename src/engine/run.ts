@@ -5,6 +5,7 @@ import { RepositoryArtifactStore } from "./repository-store.ts";
 import { defaultLocalStorageRoot, s3Config, storageFromConfig } from "../storage/config.ts";
 import { randomBytes, randomUUID } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { setMaxListeners } from "node:events";
@@ -123,7 +124,7 @@ function launch(workflow: Workflow, dir: string, state: WorkflowState, opts: Eng
     replayed,
   );
   const templates = new Map<string, Template>((workflow.spec.templates ?? []).map((t) => [t.name, withDefaults(t, workflow.spec.templateDefaults)]));
-  const bundles = new Map<string, string>();
+  const bundles = new Map<string, Promise<string>>();
   const globals: Record<string, string> = {
     "workflow.name": id,
     "workflow.namespace": workflow.metadata.namespace ?? "default",
@@ -159,15 +160,26 @@ function launch(workflow: Workflow, dir: string, state: WorkflowState, opts: Eng
       if (!t) throw new WorkflowError(`template "${name}" not found`);
       return t;
     },
-    bundlePath(hash, source) {
-      let path = bundles.get(hash);
-      if (!path) {
-        mkdirSync(join(dir, ".bundles"), { recursive: true });
-        path = join(dir, ".bundles", `${hash.replace(/[^A-Za-z0-9_-]/g, "_")}.cjs`);
-        writeFileSync(path, source);
-        bundles.set(hash, path);
+    bundleFile(hash, write) {
+      let made = bundles.get(hash);
+      if (!made) {
+        const path = join(dir, ".bundles", `${hash.replace(/[^A-Za-z0-9_-]/g, "_")}.cjs`);
+        made = (async () => {
+          await mkdir(join(dir, ".bundles"), { recursive: true });
+          // Written aside and renamed: a worker never requires half a bundle.
+          const part = `${path}.${randomUUID()}.part`;
+          try {
+            await write(part);
+            await rename(part, path);
+          } finally {
+            await rm(part, { force: true });
+          }
+          return path;
+        })();
+        made.catch(() => bundles.delete(hash));
+        bundles.set(hash, made);
       }
-      return path;
+      return made;
     },
   };
 

@@ -57,6 +57,14 @@ export function defaultLocalStorageRoot(root: string = process.env.DFLOW_ROOT ||
 }
 
 /**
+ * The repository `cfg` configures, if it configures one (a storageClient or an endpoint): what a
+ * cluster can read. Unlike storageFromConfig, no local store stands in for a missing one.
+ */
+export function configuredRepository(cfg: Partial<S3Config> = s3Config): StorageClient | undefined {
+  return cfg.storageClient || cfg.endpoint ? storageFromConfig(cfg) : undefined;
+}
+
+/**
  * The store to use: `cfg.storageClient` if set, else S3 when an endpoint is configured, else a
  * LocalStorageClient at `localRoot` (default: defaultLocalStorageRoot()).
  */

@@ -9,6 +9,7 @@ import { StorageError } from "./client.ts";
  *   upload/<uuid>/<name>/…                uploadArtifact(..., { archive: null }), files as they are
  *   <workflow id>/<step id>/<artifact>.tgz     artifacts written by a run, archived
  *   <workflow id>/<step id>/<artifact>/…       the same, unarchived (needed by subPath slices)
+ *   dflow-bundles/<hash>.cjs              a function OP's bundle too large to inline (content-addressed)
  *
  * Argo's default repository uses `<workflow name>/<pod name>/<artifact>.tgz`; a step id plays the
  * role of the pod name.

@@ -76,7 +76,14 @@ describe.skipIf(!hasShared)("dflow argo (CLI) against the swagger contract stub 
   });
 
   it("submits a .ts workflow compiled, with -p overrides, and waits", async () => {
-    const r = await dflow(env, "submit", "examples/dag.ts", "--wait", "--poll", "10");
+    // Its bundle is above the inline limit, and no repository is configured to ship it in.
+    const noS3 = { DFLOW_S3_ENDPOINT: "", AWS_ENDPOINT_URL_S3: "", AWS_ENDPOINT_URL: "" };
+    const creates = stub.requests.filter((q) => q.operationId === "WorkflowService_CreateWorkflow").length;
+    const refused = await dflow({ ...env, ...noS3 }, "submit", "examples/dag.ts");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^dflow: OP "plus-one": its bundle is [\d.]+ KiB, above the inline limit of 64\.0 KiB, .*no artifact repository is configured/);
+    expect(stub.requests.filter((q) => q.operationId === "WorkflowService_CreateWorkflow").length).toBe(creates);
+    const r = await dflow({ ...env, ...noS3, DFLOW_INLINE_BUNDLE_LIMIT: "Infinity" }, "submit", "examples/dag.ts", "--wait", "--poll", "10");
     expect(r.code).toBe(0);
     const name = r.stdout.trim();
     expect(r.stderr).toContain(`${name} Succeeded`);

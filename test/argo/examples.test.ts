@@ -46,10 +46,13 @@ describe.skipIf(!hasShared)("examples against the swagger contract stub (not a l
     });
   }
 
-  it("hello.ts with its function-OP bundles inlined (what `dflow argo submit` sends)", async () => {
-    const manifest = (await load("hello.ts")).compile();
-    expect(JSON.stringify(manifest)).toContain("runOp");
-    await client.create(manifest);
+  it("hello.ts with its function-OP bundles, as artifacts (what `dflow argo submit` sends) and inline", async () => {
+    const shipped = (await load("hello.ts")).compile();
+    expect(JSON.stringify(shipped)).toContain('"dflow_bundle"');
+    await client.create(shipped);
+    const inline = (await load("hello.ts")).compile({ inlineBundleLimit: Infinity });
+    expect(JSON.stringify(inline)).toContain("runOp");
+    await client.create(inline);
     expect(stub.violations).toEqual([]);
   });
 });

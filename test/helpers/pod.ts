@@ -14,9 +14,10 @@ export interface PodRun {
 /**
  * Runs a function-OP script template the way a pod would: the source in an extension-less file,
  * `command + [file]`, env from the template with `{{inputs.parameters.x}}` filled in, and the IO
- * root (normally /tmp) moved to a temporary directory.
+ * root (normally /tmp) moved to a temporary directory. `files`: more files to place, by their path in
+ * the pod (under /tmp, moved with the IO root), such as a bundle that arrives as an input artifact.
  */
-export function runLikePod(t: Template, params: Record<string, string>, artifacts: Record<string, string> = {}): PodRun {
+export function runLikePod(t: Template, params: Record<string, string>, artifacts: Record<string, string> = {}, files: Record<string, string> = {}): PodRun {
   const root = mkdtempSync(path.join(tmpdir(), "dflow-pod-"));
   const work = path.join(root, "work");
   mkdirSync(work);
@@ -25,6 +26,12 @@ export function runLikePod(t: Template, params: Record<string, string>, artifact
   for (const [name, text] of Object.entries(artifacts)) {
     mkdirSync(path.join(root, "inputs", "artifacts"), { recursive: true });
     writeFileSync(path.join(root, "inputs", "artifacts", name), text);
+  }
+  for (const [podPath, text] of Object.entries(files)) {
+    if (!podPath.startsWith("/tmp/")) throw new Error(`runLikePod: ${podPath} is not under /tmp`);
+    const file = path.join(root, podPath.slice("/tmp/".length));
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
   }
   const env: Record<string, string> = { PATH: process.env.PATH ?? "", DFLOW_IO_ROOT: root };
   for (const e of t.script!.env ?? []) {

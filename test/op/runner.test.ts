@@ -10,8 +10,9 @@ import { flaky } from "../../examples/ops/math.ts";
 import { makeFiles, measure } from "../../examples/ops/files.ts";
 import { liar, wf as unexportedWf } from "../fixtures/unexported-op.ts";
 
+/** A compiled template with its bundle inline (test/compile/bundle-artifact.test.ts runs the artifact form). */
 function templateOf(wf: Workflow<any>, name: string): Template {
-  const t = wf.compile().spec.templates!.find((x) => x.name === name);
+  const t = wf.compile({ inlineBundleLimit: Infinity }).spec.templates!.find((x) => x.name === name);
   if (!t) throw new Error(`no template ${name}`);
   return t;
 }

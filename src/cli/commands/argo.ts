@@ -2,9 +2,11 @@ import type { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { uploadBundles } from "../../api/bundle-upload.ts";
 import { DflowError } from "../../api/errors.ts";
 import { ArgoBackend, ArgoClient, type ArgoClientOptions, type ServerWorkflow } from "../../argo/client/index.ts";
 import type { Workflow as Manifest } from "../../argo/manifest.ts";
+import { configuredRepository } from "../../storage/config.ts";
 import { loadWorkflows } from "../load.ts";
 import { duration, ProgressView } from "../progress.ts";
 import { table } from "../table.ts";
@@ -42,6 +44,7 @@ export function argoCommand(program: Command): void {
       const parameters = parseParameters(opts.parameter);
       const backend = new ArgoBackend(client(cmd));
       for (const manifest of await manifests(file, opts.export)) {
+        await uploadBundles(manifest, configuredRepository());
         const { name } = await backend.submit(manifest, parameters ? { parameters } : {});
         process.stdout.write(`${name}\n`);
         if (opts.wait) {

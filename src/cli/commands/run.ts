@@ -25,13 +25,13 @@ export function positiveNumber(what: string) {
   };
 }
 
-/** The manifest of the workflow a module exports (the same compile as `dflow compile`). */
+/** The manifest of the workflow a module exports (as `dflow compile`, with every bundle inline as local runs have them). */
 async function compileModule(file: string, exportName?: string) {
   const workflows = await loadWorkflows(file, exportName);
   if (workflows.length > 1) {
     throw new WorkflowError(`${file} exports ${workflows.length} workflows: choose one with -e <export>`);
   }
-  return workflows[0]!.compile();
+  return workflows[0]!.compile({ inlineBundleLimit: Infinity });
 }
 
 export function runCommand(program: Command): void {
