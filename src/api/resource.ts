@@ -9,6 +9,7 @@ import { stringify } from "yaml";
 import type { Template as ArgoTemplate, ResourceTemplate } from "../argo/manifest.ts";
 import { ANNOTATION } from "../argo/dflow-conventions.ts";
 import { ValidationError } from "./errors.ts";
+import { inlineShippedBundle } from "../compile/bundle-artifact.ts";
 import type { InputArtifacts, OutputArtifacts, OutputParameters } from "./io.ts";
 import { checkName } from "./names.ts";
 import { buildPodFields, type ContainerOptions, DeclaredIOTemplate } from "./script-template.ts";
@@ -173,8 +174,10 @@ export abstract class Resource implements ResourceFields {
  * function) with its pod replaced by the resource. Its inputs must be parameters only and it must
  * have no outputs: nothing carries files into or out of a resource.
  */
-export function renderWithResource(t: ArgoTemplate, resource: Resource, step: string, templateName = t.name): ArgoTemplate {
+export function renderWithResource(template: ArgoTemplate, resource: Resource, step: string, templateName = template.name): ArgoTemplate {
   const where = `step "${step}" (useResource)`;
+  // A resource gets the script text alone: a function OP's bundle goes back into it.
+  const t = inlineShippedBundle(template);
   if (!t.script && !t.container) throw new ValidationError(`${where}: useResource applies to script, container and function templates; "${templateName}" is neither`, step, "use-resource");
   const artifacts = (t.inputs?.artifacts ?? []).map((a) => a.name);
   if (artifacts.length) {

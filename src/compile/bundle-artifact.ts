@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { ValidationError } from "../api/errors.ts";
 import { config } from "../api/config.ts";
 import type { Template } from "../argo/manifest.ts";
-import { ANNOTATION, BUNDLE_ARTIFACT, bundleArtifactPath, bundleKey, bundleLoader } from "../argo/dflow-conventions.ts";
+import { ANNOTATION, BUNDLE_ARTIFACT, bundleArtifactPath, bundleKey, bundleLoader, shippedBundle } from "../argo/dflow-conventions.ts";
 
 export interface ShippedBundleSource {
   source: string;
@@ -53,4 +53,19 @@ export function shipLargeBundle(t: Template, limit: number): Template {
     },
     script: { ...t.script!, source: bundleLoader(hash) },
   };
+}
+
+/**
+ * The template with its shipped bundle back inline, for a renderer that cannot pass artifacts on
+ * (a Kubernetes resource such as SlurmJob takes the script text only); otherwise as it is.
+ */
+export function inlineShippedBundle(t: Template): Template {
+  const shipped = shippedBundle(t);
+  if (!shipped) return t;
+  const known = shippedBundleSource(shipped.hash);
+  if (!known) throw new ValidationError(`template "${t.name}": its bundle ${bundleKey(shipped.hash)} was not compiled in this process, so it cannot be put back inline`, t.name, "bundle-inline");
+  const { inputs: { artifacts = [], ...otherInputs } = {}, ...rest } = t;
+  const kept = artifacts.filter((a) => a !== shipped.artifact);
+  const inputs = { ...otherInputs, ...(kept.length ? { artifacts: kept } : {}) };
+  return { ...rest, ...(Object.keys(inputs).length ? { inputs } : {}), script: { ...t.script!, source: known.source } };
 }

@@ -277,7 +277,8 @@ export class SlurmJobTemplate implements Executor {
 
     const inputs = {
       ...(params.length ? { parameters: params } : {}),
-      ...(inArts.length ? { artifacts: inArts.map((a) => ({ name: a.name, ...(a.optional ? { optional: true } : {}) })) } : {}),
+      // An input with a location of its own (a function OP's shipped bundle) keeps it: no caller passes it.
+      ...(inArts.length ? { artifacts: inArts.map((a) => ({ name: a.name, ...(a.optional ? { optional: true } : {}), ...(a.s3 ? { s3: a.s3 } : {}) })) } : {}),
     };
     return {
       name: t.name,

@@ -11,7 +11,7 @@
 //   volume); the job is submitted with `sbatch --wait` as the operator's red-box would.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import {
@@ -28,7 +28,10 @@ import {
   type argo,
 } from "../../src/index.ts";
 import { renderTemplate } from "../../src/engine/expr/template.ts";
+import { ANNOTATION, BUNDLE_ARTIFACT, bundleKey, bundleLoader } from "../../src/argo/dflow-conventions.ts";
+import { shippedBundleSource } from "../../src/compile/bundle-artifact.ts";
 import { duplicate } from "../../examples/ops/duplicate.ts";
+import { sleepFor } from "../../examples/ops/math.ts";
 import { argoErrors } from "../helpers/argo-schema.ts";
 import { hasShared } from "../helpers/shared.ts";
 import { sh, skip } from "./services.ts";
@@ -139,6 +142,33 @@ describe("SlurmJob and SlurmJobTemplate manifests", () => {
     expect(job.spec.batch).toContain('node "$DFLOW_JOB_ROOT/script"');
   });
 
+  it("a function OP's bundle shipped as an artifact: the wrapper keeps its key, prepare stages it beside the inputs", () => {
+    const shipped = wlmWorkflow().compile();
+    const w = shipped.spec.templates!.find((t) => t.name.startsWith("duplicate-slurm-job-") && t.steps)!;
+    const bundle = w.inputs!.artifacts!.find((a) => a.name === BUNDLE_ARTIFACT)!;
+    const hash = byName(shipped, "duplicate").metadata!.annotations![ANNOTATION.bundleHash]!;
+    expect(bundle).toEqual({ name: BUNDLE_ARTIFACT, s3: { key: bundleKey(hash) } });
+    const prepare = byName(shipped, `${w.name}-prepare`);
+    expect(prepare.script!.source).toContain(`copy /tmp/dflow/bundle-${hash}.cjs /workdir/tmp/dflow/bundle-${hash}.cjs`);
+    expect(w.steps![0]![0]!.arguments!.artifacts).toContainEqual({ name: BUNDLE_ARTIFACT, from: `{{inputs.artifacts.${BUNDLE_ARTIFACT}}}` });
+    // The job runs the loader; with DFLOW_IO_ROOT at the job's tmp, it finds the staged bundle there.
+    const batch = slurmJobOf(byName(shipped, `${w.name}-run`)).spec.batch;
+    const script = Buffer.from(/base64 -d > script <<'DFLOW_BUNDLE'\n([\s\S]*?)\nDFLOW_BUNDLE/.exec(batch)![1]!, "base64").toString();
+    expect(script).toBe(bundleLoader(hash));
+  });
+
+  it("useResource: SlurmJob with a function OP takes its bundle inline (a resource gets no artifacts)", () => {
+    const wf = new Workflow({ name: "wlm-fn" });
+    wf.add(new Step({ name: "nap", template: sleepFor, parameters: { seconds: 0 }, useResource: new SlurmJob({ header: HEADER }) }));
+    const shipped = wf.compile({ inlineBundleLimit: 0 });
+    const t = shipped.spec.templates!.find((x) => x.resource)!;
+    expect(t.inputs).toEqual({ parameters: [{ name: "seconds" }] });
+    const hash = byName(shipped, "sleep-for").metadata!.annotations![ANNOTATION.bundleHash]!;
+    const batch = slurmJobOf(t).spec.batch;
+    const script = Buffer.from(/base64 -d > script <<'DFLOW_BUNDLE'\n([\s\S]*?)\nDFLOW_BUNDLE/.exec(batch)![1]!, "base64").toString();
+    expect(script).toBe(shippedBundleSource(hash)!.source);
+  });
+
   it("the local engine refuses them before anything runs, naming the step and wlm-operator", async () => {
     const root = mkdtempSync(join(tmpdir(), "dflow-wlm-"));
     const err = await wlmWorkflow()
@@ -211,9 +241,14 @@ describe.skipIf(skip.slurm())("the SlurmJob batch script on the loopback Slurm (
     const submit = mkdtempSync(join(tmpdir(), "dflow-wlm-submit-"));
     const run = byName(m, `${wrapper("duplicate").name}-run`);
     const vars = { "workflow.name": "wlm-abcde", "pod.name": "wlm-abcde-run-2", "inputs.parameters.msg": "it's ", "inputs.parameters.num": "2", "inputs.parameters.dflow_vol_path": "/tmp/p" };
-    const input = join(submit, "dflow/workflows/wlm-abcde/wlm-abcde-run-2/workdir/tmp/inputs/artifacts/foo");
-    mkdirSync(dirname(input), { recursive: true });
-    writeFileSync(input, "foo\n");
+    const staged = join(submit, "dflow/workflows/wlm-abcde/wlm-abcde-run-2/workdir/tmp");
+    mkdirSync(join(staged, "inputs/artifacts"), { recursive: true });
+    writeFileSync(join(staged, "inputs/artifacts/foo"), "foo\n");
+    // The bundle ships as an artifact: prepare stages it under tmp/dflow like the OP's own inputs.
+    const bundle = byName(m, wrapper("duplicate").name).inputs!.artifacts!.find((a) => a.name === BUNDLE_ARTIFACT)!;
+    const hash = /^dflow-bundles\/([0-9a-f]{16})\.cjs$/.exec(bundle.s3!.key!)![1]!;
+    mkdirSync(join(staged, "dflow"), { recursive: true });
+    writeFileSync(join(staged, `dflow/bundle-${hash}.cjs`), shippedBundleSource(hash)!.source);
     const { id, job } = runBatch(run, vars, submit);
     const from = join(submit, job.spec.results!.from);
     expect(sh(`scontrol show job ${id}`), readdirSync(submit).filter((f) => f.startsWith("slurm-")).map((f) => readFileSync(join(submit, f), "utf8")).join("\n")).toMatch(/JobState=COMPLETED/);
