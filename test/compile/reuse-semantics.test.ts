@@ -11,6 +11,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { REUSE_ANNOTATION } from "../../src/argo/dflow-conventions.ts";
 import type { Workflow as Manifest } from "../../src/argo/manifest.ts";
 import { workflowRecord } from "../../src/argo/status.ts";
+import { uploadBundles } from "../../src/api/bundle-upload.ts";
 import { argoReuseTable } from "../../src/api/reuse.ts";
 import { queryRecords, type StepQuery } from "../../src/api/workflow.ts";
 import { applyReuse } from "../../src/compile/reuse.ts";
@@ -32,9 +33,13 @@ interface ArgoLikeRun {
   query(q?: StepQuery): StepInfo[];
 }
 
-/** Runs a manifest with its artifacts in the repository and reads it back as an Argo status. */
+/**
+ * Runs a manifest with its artifacts in the repository and reads it back as an Argo status. Its
+ * function OPs' bundles go to the repository first, as submitting to Argo puts them there.
+ */
 async function run(manifest: Manifest): Promise<ArgoLikeRun> {
   expect(manifest.metadata.annotations?.[REUSE_ANNOTATION]).toBeUndefined();
+  await uploadBundles(manifest, repository);
   const result = await startWorkflow(manifest, { root, repository, artifacts: "repository", parallelism: 2 }).done;
   const record = workflowRecord(asServerWorkflow(result, manifest));
   return { result, query: (q = {}) => queryRecords(record.steps, q).map((r) => new StepInfo(r)) };
