@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { ValidationError } from "../api/errors.ts";
 import { config } from "../api/config.ts";
 import type { Template } from "../argo/manifest.ts";
+import { argoSafeNodeScript } from "./node-source.ts";
 import { ANNOTATION, BUNDLE_ARTIFACT, bundleArtifactPath, bundleKey, bundleLoader, shippedBundle } from "../argo/dflow-conventions.ts";
 
 export interface ShippedBundleSource {
@@ -39,8 +40,11 @@ export function shipLargeBundle(t: Template, limit: number): Template {
   const hash = annotations[ANNOTATION.bundleHash];
   const source = t.script?.source;
   if (annotations[ANNOTATION.opKind] !== "function" || !hash || source === undefined) return t;
-  if (Buffer.byteLength(source) <= limit || createHash("sha256").update(source).digest("hex").slice(0, 16) !== hash) return t;
+  if (createHash("sha256").update(source).digest("hex").slice(0, 16) !== hash) return t;
   const opName = annotations[ANNOTATION.opName] ?? t.name;
+  // Inline, the bundle travels encoded (no "{{" for Argo to check); the limit is on what the manifest holds.
+  const inline = argoSafeNodeScript(source, `the bundle of OP "${opName}" (sha256 ${hash})`);
+  if (Buffer.byteLength(inline) <= limit) return { ...t, script: { ...t.script!, source: inline } };
   if (t.inputs?.artifacts?.some((a) => a.name === BUNDLE_ARTIFACT)) {
     throw new ValidationError(`OP "${opName}": the input artifact name "${BUNDLE_ARTIFACT}" is reserved for the OP's bundle; rename the artifact`, opName, "artifact-name");
   }
@@ -67,5 +71,5 @@ export function inlineShippedBundle(t: Template): Template {
   const { inputs: { artifacts = [], ...otherInputs } = {}, ...rest } = t;
   const kept = artifacts.filter((a) => a !== shipped.artifact);
   const inputs = { ...otherInputs, ...(kept.length ? { artifacts: kept } : {}) };
-  return { ...rest, ...(Object.keys(inputs).length ? { inputs } : {}), script: { ...t.script!, source: known.source } };
+  return { ...rest, ...(Object.keys(inputs).length ? { inputs } : {}), script: { ...t.script!, source: argoSafeNodeScript(known.source, `the bundle of OP "${known.opName}" (sha256 ${shipped.hash})`) } };
 }

@@ -1,6 +1,7 @@
 // DispatcherExecutor: dflow's DPDispatcher plugin. Renders a script/container/function template
 // into a function-kind script template whose source is the bundled dispatcher client carrying a
 // job spec; at run time the client runs the original template as a batch job over SSH.
+import { argoSafeNodeScript } from "../compile/node-source.ts";
 import { createHash } from "node:crypto";
 import type { Executor } from "../api/executor.ts";
 import { ANNOTATION, DEFAULT_NODE_IMAGE } from "../argo/dflow-conventions.ts";
@@ -108,7 +109,7 @@ export class DispatcherExecutor implements Executor {
           ...(annotations[ANNOTATION.opKind] && { [DISPATCH_ANNOTATION.originalOpKind]: annotations[ANNOTATION.opKind] }),
         },
       },
-      script: { image: DEFAULT_NODE_IMAGE, command: ["node"], source, env },
+      script: { image: DEFAULT_NODE_IMAGE, command: ["node"], source: argoSafeNodeScript(source, `dflow-ts ${this.kindLabel} client (sha256 ${hash})`), env },
     };
     return rendered;
   }

@@ -10,6 +10,7 @@ import { shippedBundleSource } from "../../src/compile/bundle-artifact.ts";
 import type { TransferOptions } from "../../src/storage/index.ts";
 import { startArgoStub, type ArgoStub } from "../helpers/argo-stub.ts";
 import { hasShared, SHARED_MISSING } from "../helpers/shared.ts";
+import { decodeArgoSafeNodeScript } from "../../src/compile/node-source.ts";
 
 /** A local-directory repository that notes, for each upload, how many workflows had been created. */
 class RecordingRepository extends LocalStorageClient {
@@ -117,7 +118,7 @@ describe.skipIf(!hasShared)("Workflow with config.mode = argo (contract stub, no
         config.inlineBundleLimit = limit;
       }
       const sent = stub.workflows().find((w) => w.metadata.name === wf.id)!;
-      expect(sent.spec.templates!.find((t) => t.name === "duplicate")!.script!.source).toContain("runOp");
+      expect(decodeArgoSafeNodeScript(sent.spec.templates!.find((t) => t.name === "duplicate")!.script!.source)).toContain("runOp");
     } finally {
       s3Config.storageClient = repository;
       s3Config.endpoint = saved.endpoint;

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { argoErrors } from "../helpers/argo-schema.ts";
 import { hasShared, repoRoot } from "../helpers/shared.ts";
+import { decodeArgoSafeNodeScript } from "../../src/compile/node-source.ts";
 
 const dflow = (...args: string[]) =>
   spawnSync(process.execPath, [path.join(repoRoot, "bin/dflow.js"), ...args], { cwd: repoRoot, encoding: "utf8" });
@@ -38,7 +39,7 @@ describe("dflow compile", () => {
     const r = dflowEnv({ DFLOW_INLINE_BUNDLE_LIMIT: "10000000" }, "compile", "examples/hello.ts");
     expect(r.status).toBe(0);
     const dup = templateOf(parse(r.stdout), "duplicate");
-    expect(dup.script.source).toContain("runOp");
+    expect(decodeArgoSafeNodeScript(dup.script.source)).toContain("runOp");
     expect(dup.inputs.artifacts.map((a: { name: string }) => a.name)).toEqual(["foo"]);
     const bad = dflowEnv({ DFLOW_INLINE_BUNDLE_LIMIT: "64k" }, "compile", "examples/hello.ts");
     expect(bad.status).not.toBe(0);

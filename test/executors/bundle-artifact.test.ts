@@ -11,6 +11,7 @@ import { closeAll } from "../../src/executors/client/ssh.ts";
 import type { JobSpec } from "../../src/executors/job-spec.ts";
 import { duplicate } from "../../examples/ops/duplicate.ts";
 import { executor, skip, tempRoot } from "./services.ts";
+import { decodeArgoSafeNodeScript } from "../../src/compile/node-source.ts";
 
 afterAll(() => closeAll());
 
@@ -35,7 +36,7 @@ describe("a dispatched function OP with its bundle as an artifact", () => {
     const artifact = dispatched.inputs!.artifacts!.find((a) => a.name === BUNDLE_ARTIFACT)!;
     const hash = bundleArtifactHash(artifact)!;
     expect(hash).toMatch(/^[0-9a-f]{16}$/);
-    const spec = JSON.parse(/^var __dflow_dispatch_spec=(.*);$/m.exec(dispatched.script!.source)![1]!) as JobSpec;
+    const spec = JSON.parse(/^var __dflow_dispatch_spec=(.*);$/m.exec(decodeArgoSafeNodeScript(dispatched.script!.source)!)![1]!) as JobSpec;
     expect(spec.template.functionSource).toBe(bundleLoader(hash));
     expect(spec.template.inputArtifacts).toContainEqual({ name: BUNDLE_ARTIFACT, path: artifact.path, optional: false });
     // The engine stages it for the client like any input; submit uploads it like the OP's own.

@@ -11,6 +11,7 @@ import { localPath, remoteRewriter } from "../../src/executors/client/paths.ts";
 import { DispatcherExecutor, SlurmRemoteExecutor } from "../../src/executors/index.ts";
 import type { JobSpec } from "../../src/executors/job-spec.ts";
 import { SCHEDULERS } from "../../src/executors/schedulers/index.ts";
+import { decodeArgoSafeNodeScript } from "../../src/compile/node-source.ts";
 
 const base = { host: "h", username: "u", privateKeyFile: "~/.ssh/id", remoteRoot: "/scratch/u", scheduler: "slurm" } as const;
 
@@ -25,7 +26,7 @@ describe("DispatcherExecutor.render", () => {
 
   it("is a function-kind node script with the original IO, retries and the substitutable parts in env", () => {
     expect(t.metadata!.annotations![ANNOTATION.opKind]).toBe("function");
-    expect(t.metadata!.annotations![ANNOTATION.bundleHash]).toBe(createHash("sha256").update(t.script!.source).digest("hex").slice(0, 16));
+    expect(t.metadata!.annotations![ANNOTATION.bundleHash]).toBe(createHash("sha256").update(decodeArgoSafeNodeScript(t.script!.source)!).digest("hex").slice(0, 16));
     expect(t.script!.command).toEqual(["node"]);
     expect(t.inputs!.artifacts).toEqual([{ name: "a", path: "/tmp/a" }]);
     expect(t.retryStrategy).toEqual({ limit: 2 });
@@ -37,7 +38,7 @@ describe("DispatcherExecutor.render", () => {
       DFLOW_DISPATCH_WORKFLOW: "{{workflow.name}}",
       DFLOW_DISPATCH_STEP: "{{pod.name}}",
     });
-    expect(t.script!.source.startsWith('var __dflow_dispatch_spec={"version":1')).toBe(true);
+    expect(decodeArgoSafeNodeScript(t.script!.source)!.startsWith('var __dflow_dispatch_spec={"version":1')).toBe(true);
   });
 
   it("names variants by scheduler and options, and checks its options", () => {
@@ -53,7 +54,7 @@ describe("DispatcherExecutor.render", () => {
 describe("SlurmRemoteExecutor", () => {
   const spec = (e: DispatcherExecutor): JobSpec => {
     const source = e.render({ name: "t", script: { image: "alpine", command: ["sh"], source: "true" } }).script!.source;
-    return JSON.parse(/^var __dflow_dispatch_spec=(.*);$/m.exec(source)![1]!) as JobSpec;
+    return JSON.parse(/^var __dflow_dispatch_spec=(.*);$/m.exec(decodeArgoSafeNodeScript(source)!)![1]!) as JobSpec;
   };
   it("is a Slurm DispatcherExecutor carrying dflow's header, workdir and interval", () => {
     const e = new SlurmRemoteExecutor({ host: "1.2.3.4", username: "me", password: "pw", header: "#!/bin/bash\n#SBATCH -N 1\n#SBATCH -p cpu" });

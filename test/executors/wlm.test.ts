@@ -35,6 +35,7 @@ import { sleepFor } from "../../examples/ops/math.ts";
 import { argoErrors } from "../helpers/argo-schema.ts";
 import { hasShared } from "../helpers/shared.ts";
 import { sh, skip } from "./services.ts";
+import { decodeArgoSafeNodeScript } from "../../src/compile/node-source.ts";
 
 const upper = new ShellOPTemplate({
   name: "upper",
@@ -166,7 +167,7 @@ describe("SlurmJob and SlurmJobTemplate manifests", () => {
     const hash = byName(shipped, "sleep-for").metadata!.annotations![ANNOTATION.bundleHash]!;
     const batch = slurmJobOf(t).spec.batch;
     const script = Buffer.from(/base64 -d > script <<'DFLOW_BUNDLE'\n([\s\S]*?)\nDFLOW_BUNDLE/.exec(batch)![1]!, "base64").toString();
-    expect(script).toBe(shippedBundleSource(hash)!.source);
+    expect(decodeArgoSafeNodeScript(script)).toBe(shippedBundleSource(hash)!.source);
   });
 
   it("the local engine refuses them before anything runs, naming the step and wlm-operator", async () => {
