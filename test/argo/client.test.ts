@@ -48,6 +48,14 @@ describe.skipIf(!hasShared)("ArgoClient against the swagger contract stub (not a
     expect(req.body).toEqual({ namespace: "argo", workflow: hello });
   });
 
+  it("surfaces argo-server's refusal of a variable it cannot resolve (its validation, re-stated by the stub)", async () => {
+    const bad = structuredClone(hello);
+    const t = bad.spec.templates!.find((x) => x.script || x.container)!;
+    if (t.script) t.script.source += "\necho {{inputs.parameters.nope}}";
+    else t.container!.args = [...(t.container!.args ?? []), "{{inputs.parameters.nope}}"];
+    await expect(client.create(bad)).rejects.toThrow(/400[\s\S]*failed to resolve \{\{inputs\.parameters\.nope\}\}/);
+  });
+
   it("creates with serverDryRun without storing", async () => {
     const before = stub.workflows().length;
     await client.create(hello, { serverDryRun: true });

@@ -16,6 +16,7 @@ import type { LogEntry, ServerWorkflow, ServerWorkflowStatus } from "../../src/a
 import { SwaggerContract, type Operation } from "../argo/stub/swagger-contract.ts";
 import { selfSignedCert } from "../argo/stub/tls.ts";
 import { GRPC, StubHttpError, WorkflowStore, type StatusScript } from "../argo/stub/workflow-store.ts";
+import { unresolvedPodVariables } from "./argo-variables.ts";
 import { sharedDir } from "./shared.ts";
 
 export interface ArgoStubOptions {
@@ -177,6 +178,13 @@ export async function startArgoStub(options: ArgoStubOptions = {}): Promise<Argo
     }
   }
 
+  /** argo-server validates a workflow on create and lint; its variable check is re-stated here (see argo-variables.ts). */
+  function validated(wf: ServerWorkflow): ServerWorkflow {
+    const [bad] = unresolvedPodVariables(wf as never);
+    if (bad) throw new StubHttpError(400, GRPC.invalidArgument, `templates.${bad.replace(/: /, ": failed to resolve ")}`);
+    return wf;
+  }
+
   function dispatch(op: Operation, p: Record<string, string>, q: URLSearchParams, body: Record<string, unknown> | undefined): unknown {
     const ns = p.namespace!;
     const name = p.name!;
@@ -184,9 +192,9 @@ export async function startArgoStub(options: ArgoStubOptions = {}): Promise<Argo
       case "InfoService_GetVersion":
         return { version: "v4.1.2", buildDate: "2026-08-21T00:00:00Z", gitCommit: "f016ad89", gitTag: "v4.1.2", gitTreeState: "clean", goVersion: "go1.24", compiler: "gc", platform: "linux/amd64" };
       case "WorkflowService_CreateWorkflow":
-        return store.create(ns, requireWorkflow(body), body?.serverDryRun === true);
+        return store.create(ns, validated(requireWorkflow(body)), body?.serverDryRun === true);
       case "WorkflowService_LintWorkflow":
-        return requireWorkflow(body);
+        return validated(requireWorkflow(body));
       case "WorkflowService_GetWorkflow":
         return store.get(ns, name);
       case "WorkflowService_ListWorkflows": {
