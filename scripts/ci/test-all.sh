@@ -13,7 +13,6 @@ eval "$(scripts/ci/services.sh)"
 step "services: sshd + Slurm + Torque wrappers"
 eval "$(scripts/ci/hpc-services.sh slurm)"
 export DFLOW_TEST_HPC=1
-export AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING=1  # the SDK warns about Node 20 on every client
 
 step "type-check and the whole test suite (HPC phase: slurm)"
 npm test
