@@ -21,6 +21,10 @@ export interface ChildSpec {
   withParam?: string;
   withSequence?: Sequence;
   continueOn?: ContinueOn;
+  /** Template run after the step/task, whatever its outcome (Argo's step-level exit handler). */
+  onExit?: string;
+  /** Lifecycle hooks: only `exit` (the newer form of onExit) is run; validation refuses others. */
+  hooks?: Record<string, { template?: string; arguments?: Arguments; expression?: string }>;
 }
 
 export interface ChildContext {
@@ -76,7 +80,7 @@ export async function runChild(
     return { outcome, vars: nodeScope(prefix, outcome).vars, artifacts: {}, failed: true };
   }
   if (!loop) {
-    const outcome = await runOne(cc, spec, scope, place.parentId, place.fullName, spec.name);
+    const outcome = await runOne(cc, spec, scope, place.parentId, place.fullName, spec.name, prefix);
     if (!outcome) return undefined;
     const { vars, artifacts } = nodeScope(prefix, outcome);
     return { outcome, vars, artifacts, failed: failedPhase(outcome.phase) && !continues(outcome.phase, spec.continueOn) };
@@ -112,7 +116,7 @@ export async function runChild(
     loop.map(({ index, item }) => {
       const label = `${spec.name}(${index}:${itemLabel(item)})`;
       const fullName = place.fullName.replace(/[^.\]]*$/, "") + label;
-      return runOne(cc, spec, scope.child(itemVars(item)), parentId, fullName, label);
+      return runOne(cc, spec, scope.child(itemVars(item)), parentId, fullName, label, prefix);
     }),
   );
   const children = results.filter((r): r is NodeOutcome => r !== undefined);
@@ -136,6 +140,7 @@ async function runOne(
   parentId: string,
   fullName: string,
   displayName: string,
+  prefix: string,
 ): Promise<NodeOutcome | undefined> {
   const { ctx } = cc;
   const release = cc.limiter ? await cc.limiter.acquire() : undefined;
@@ -169,10 +174,47 @@ async function runOne(
       depth: cc.depth ?? 1,
     });
     if (failedPhase(outcome.phase) && !continues(outcome.phase, spec.continueOn)) cc.onFailure();
+    await runExitHook(cc, spec, scope, outcome, { parentId, fullName, displayName, prefix });
     return outcome;
   } finally {
     release?.();
   }
+}
+
+/**
+ * Argo's step/task-level exit handler (`onExit`, or `hooks.exit`): a node `<step>.onExit` run once
+ * the step ended, whatever its phase, with the step's own results in scope (`steps.<name>.status`,
+ * its outputs) for the hook's arguments. Its failure is its own node's: the step keeps its phase.
+ */
+async function runExitHook(
+  cc: ChildContext,
+  spec: ChildSpec,
+  scope: Scope,
+  outcome: NodeOutcome,
+  at: { parentId: string; fullName: string; displayName: string; prefix: string },
+): Promise<void> {
+  const hook = spec.hooks?.exit ?? (spec.onExit ? { template: spec.onExit } : undefined);
+  if (!hook?.template || cc.signal.aborted) return;
+  const { vars, artifacts } = nodeScope(at.prefix, outcome);
+  const hookScope = scope.child(vars, artifacts);
+  const fullName = `${at.fullName}.onExit`;
+  let args;
+  try {
+    args = renderArguments(hook.arguments, hookScope, fullName);
+  } catch (e) {
+    errorNode(cc.ctx, at.parentId, cc.boundaryId, fullName, { name: `${at.displayName}.onExit`, template: hook.template }, errorMessage(e));
+    return;
+  }
+  await executeNode(cc.ctx, {
+    fullName,
+    displayName: `${at.displayName}.onExit`,
+    templateName: hook.template,
+    parentId: at.parentId,
+    boundaryId: cc.boundaryId,
+    args,
+    signal: cc.signal,
+    depth: cc.depth ?? 1,
+  });
 }
 
 /** A node for a child that never ran: its when/loop failed (Error) or it was skipped/omitted. */

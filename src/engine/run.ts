@@ -9,13 +9,13 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { setMaxListeners } from "node:events";
-import type { Template, Workflow, WorkflowPhase } from "../argo/manifest.ts";
+import type { Arguments, Template, Workflow, WorkflowPhase } from "../argo/manifest.ts";
 import { LocalArtifactStore, type ArtifactValue } from "./artifacts.ts";
 import { StopReason, TERMINATED, WORKFLOW_DEADLINE, withDefaults, type RunContext } from "./context.ts";
 import { parseDuration } from "./duration.ts";
 import { WorkflowError, errorMessage } from "./errors.ts";
-import { executeNode } from "./execute.ts";
-import { NO_ARGS, type ResolvedArgs } from "./io.ts";
+import { executeNode, globalScope } from "./execute.ts";
+import { NO_ARGS, renderArguments, type ResolvedArgs } from "./io.ts";
 import { replayJournal, type Replayed, type WorkflowState } from "./journal.ts";
 import { killOrphans, processStart, RUN_DIR_ENV, stillAlive } from "./orphans.ts";
 import { killGroup } from "./process-runner.ts";
@@ -210,15 +210,18 @@ function launch(workflow: Workflow, dir: string, state: WorkflowState, opts: Eng
       });
       phase = root.phase === "Error" ? "Error" : root.phase === "Failed" ? "Failed" : "Succeeded";
       message = main.signal.aborted ? messageOf(main.signal) : root.phase === "Succeeded" ? undefined : root.message;
-      if (workflow.spec.onExit && !(main.signal.reason instanceof StopReason && main.signal.reason.message === TERMINATED)) {
+      // spec.hooks.exit is the newer form of spec.onExit (validation refuses other workflow hooks).
+      const exitHook = (workflow.spec as { hooks?: { exit?: { template?: string; arguments?: Arguments } } }).hooks?.exit;
+      const onExit = workflow.spec.onExit ?? exitHook?.template;
+      if (onExit && !(main.signal.reason instanceof StopReason && main.signal.reason.message === TERMINATED)) {
         globals["workflow.status"] = phase;
         globals["workflow.duration"] = String((Date.now() - startedAt.getTime()) / 1000);
         globals["workflow.failures"] = JSON.stringify(failures(ctx));
         const exit = await executeNode(ctx, {
           fullName: `${id}.onExit`,
           displayName: `${id}.onExit`,
-          templateName: workflow.spec.onExit,
-          args: NO_ARGS,
+          templateName: onExit,
+          args: workflow.spec.onExit || !exitHook?.arguments ? NO_ARGS : renderArguments(exitHook.arguments, globalScope(ctx), `${id}.onExit`),
           signal: exitCtl.signal,
         });
         if (phase === "Succeeded" && exit.phase !== "Succeeded" && exit.phase !== "Skipped") {

@@ -98,6 +98,7 @@ export function validateWorkflow(wf: Workflow): void {
   if (!wf.spec.entrypoint) throw new ValidationError("spec.entrypoint", "is required");
   need(wf.spec.entrypoint, "spec.entrypoint");
   if (wf.spec.onExit) need(wf.spec.onExit, "spec.onExit");
+  checkHooks((wf.spec as { hooks?: unknown }).hooks, "spec", need);
   for (const p of wf.spec.arguments?.parameters ?? [])
     if (p.value === undefined && p.default === undefined && !p.valueFrom)
       throw new ValidationError(`spec.arguments.parameters.${p.name}`, "has no value (pass one with -p name=value)");
@@ -228,6 +229,7 @@ function validateSteps(t: Template, groups: WorkflowStep[][], need: (name: strin
       if ((step as { templateRef?: unknown }).templateRef) throw new ValidationError(where, "templateRef is not supported by the local engine");
       need(step.template, `${where}.template`);
       if (step.onExit) need(step.onExit, `${where}.onExit`);
+      checkHooks((step as { hooks?: unknown }).hooks, where, need);
       checkRefs({ a: step.arguments, w: step.when, p: step.withParam, s: step.withSequence }, where, (name, at) => {
         const m = /^steps\.([^.]+)\./.exec(name);
         if (!m) return;
@@ -262,6 +264,7 @@ function validateDag(t: Template, tasks: DAGTask[], need: (name: string | undefi
     if ((task as { templateRef?: unknown }).templateRef) throw new ValidationError(where, "templateRef is not supported by the local engine");
     need(task.template, `${where}.template`);
     if (task.onExit) need(task.onExit, `${where}.onExit`);
+    checkHooks((task as { hooks?: unknown }).hooks, where, need);
     if (task.depends !== undefined && task.dependencies) throw new ValidationError(where, "use either depends or dependencies, not both");
     let expr;
     try {
@@ -313,4 +316,15 @@ function checkRefs(value: unknown, where: string, check: (name: string, where: s
     for (const p of findPlaceholders(value)) if (!p.expr) check(p.name.trim(), where);
   } else if (Array.isArray(value)) value.forEach((v) => checkRefs(v, where, check));
   else if (value && typeof value === "object") for (const v of Object.values(value)) checkRefs(v, where, check);
+}
+
+/** Step/task lifecycle hooks: `exit` runs (as onExit does); hooks on other events are refused, not silently skipped. */
+function checkHooks(hooks: unknown, where: string, need: (name: string | undefined, where: string) => void): void {
+  if (hooks === undefined) return;
+  if (!isObject(hooks)) throw new ValidationError(`${where}.hooks`, `must be a map of hooks, got ${describe(hooks)}`);
+  for (const [event, hook] of Object.entries(hooks as Record<string, unknown>)) {
+    if (event !== "exit") throw new ValidationError(`${where}.hooks.${event}`, "only the exit hook is supported by the local engine (hooks on expressions such as running are not)");
+    if (!isObject(hook)) throw new ValidationError(`${where}.hooks.exit`, `must be a map, got ${describe(hook)}`);
+    need((hook as { template?: string }).template, `${where}.hooks.exit.template`);
+  }
 }
