@@ -3,6 +3,7 @@
 import { reusedSteps } from "./reuse.ts";
 import { RepositoryArtifactStore } from "./repository-store.ts";
 import { defaultLocalStorageRoot, s3Config, storageFromConfig } from "../storage/config.ts";
+import { joinKey } from "../storage/keys.ts";
 import { randomBytes, randomUUID } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
@@ -146,7 +147,7 @@ function launch(workflow: Workflow, dir: string, state: WorkflowState, opts: Eng
     id,
     dir,
     record,
-    store: opts.artifacts === "repository" ? new RepositoryArtifactStore(repository, id, opts.archive === undefined ? "tar" : opts.archive) : new LocalArtifactStore(dir),
+    store: opts.artifacts === "repository" ? new RepositoryArtifactStore(repository, s3Config.prefix ? joinKey(s3Config.prefix, id) : id, opts.archive === undefined ? "tar" : opts.archive) : new LocalArtifactStore(dir),
     pool,
     podSlots: new Semaphore(pods),
     baseEnv,

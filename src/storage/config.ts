@@ -79,7 +79,8 @@ export function storageFromConfig(cfg: Partial<S3Config> = s3Config, localRoot: 
       region: cfg.region || "us-east-1",
       pathStyle: cfg.pathStyle ?? true,
       secure: cfg.secure ?? false,
-      prefix: cfg.prefix ?? "",
+      // Bucket-rooted: s3Config.prefix is part of the keys dflow-ts makes (uploads, a run's
+      // artifacts), as in dflow, so that a key in a manifest is where Argo finds the object.
     });
   }
   return new LocalStorageClient({ root: localRoot });
