@@ -73,13 +73,25 @@ export function compileWorkflow(parts: WorkflowParts, options: CompileOptions = 
   const generated = new Map<string, ArgoTemplate>();
   const ctx: BuildContext = {
     bundle: options.bundle ?? "inline",
+    // Once per content: the same name for the same template, `<name>-2`… for different ones
+    // (e.g. the init steps of two sliced steps calling one template).
     addTemplate: (name, make) => {
-      if (generated.has(name)) return name;
-      if ([...names.values()].includes(name) || variants.has(name) || built.has(name)) {
-        throw new ValidationError(`template name "${name}" is taken: dflow-ts generates a template of that name; rename your template`, name, "unique-name");
+      const t = make();
+      for (let i = 1; ; i++) {
+        const n = i === 1 ? name : `${name}-${i}`;
+        const candidate = { ...t, name: n };
+        const existing = generated.get(n);
+        if (existing) {
+          if (JSON.stringify(existing) === JSON.stringify(candidate)) return n;
+          continue;
+        }
+        if ([...names.values()].includes(n) || variants.has(n) || built.has(n)) {
+          if (i === 1) throw new ValidationError(`template name "${n}" is taken: dflow-ts generates a template of that name; rename your template`, n, "unique-name");
+          continue;
+        }
+        generated.set(n, candidate);
+        return n;
       }
-      generated.set(name, { ...make(), name });
-      return name;
     },
     nameOf: (t) => {
       const n = names.get(t);

@@ -204,3 +204,24 @@ describe("slices with continueOnNumSuccess", () => {
     expect((await notEnough.queryStep({ name: "label-success-check" }))[0]!.phase).toBe("Failed");
   });
 });
+
+describe("two sliced steps calling one template", () => {
+  it("get an init step each, and each stack holds its own step's parts", async () => {
+    const wf = new Workflow({ name: "two-sliced" });
+    const files = new Step({ name: "make-files", template: makeFiles, parameters: { count: 2 } });
+    const m1 = new Step({ name: "m1", template: stackedMeasure, parameters: { name: ["a", "b"] }, artifacts: { file: files.outputs.artifacts.files } });
+    const m2 = new Step({ name: "m2", template: stackedMeasure, parameters: { name: ["c", "d"] }, artifacts: { file: files.outputs.artifacts.files } });
+    wf.add(files);
+    wf.add([m1, m2]);
+    wf.add([
+      new Step({ name: "g1", template: gather, artifacts: { reports: m1.outputs.artifacts.report } }),
+      new Step({ name: "g2", template: gather, artifacts: { reports: m2.outputs.artifacts.report } }),
+    ]);
+    const m = wf.compile({ bundle: "omit" });
+    expect(m.spec.templates!.map((t) => t.name).filter((n) => n.includes("init-slices"))).toEqual(["measure-init-slices", "measure-init-slices-2"]);
+    if (hasShared) expect(argoErrors(m)).toBe("");
+    expect(await runIt(wf)).toBe("Succeeded");
+    expect(await param(wf, "g1", "text")).toBe("a: 7; b: 7");
+    expect(await param(wf, "g2", "text")).toBe("c: 7; d: 7");
+  });
+});

@@ -24,7 +24,7 @@ describeS3("s3Config.prefix on radosgw", () => {
   });
   afterAll(() => {
     process.chdir(prev);
-    for (const k of Object.keys(s3Config)) delete (s3Config as Record<string, unknown>)[k];
+    for (const k of Object.keys(s3Config)) delete (s3Config as unknown as Record<string, unknown>)[k];
     Object.assign(s3Config, saved);
   });
 
