@@ -1,3 +1,4 @@
+import { s3LocatorKey } from "../storage/keys.ts";
 import path from "node:path";
 import { LocalStorageClient } from "../storage/local.ts";
 import { type DownloadOptions, type DownloadSource, downloadArtifact as downloadFromRepository, type UploadedArtifact } from "./artifact-api.ts";
@@ -20,8 +21,8 @@ export async function downloadArtifact<T>(artifact: UploadedArtifact<T>, options
 export async function downloadArtifact(artifact: DownloadSource | OutputArtifactInfo, options?: DownloadOptions): Promise<Tree>;
 export async function downloadArtifact(artifact: DownloadSource | OutputArtifactInfo, options: DownloadOptions = {}): Promise<Tree> {
   if (!isStepArtifact(artifact)) return downloadFromRepository(artifact, options);
-  const s3 = /^s3:\/\/[^/]+\/(.+)$/.exec(artifact.path);
-  if (s3) return downloadFromRepository(s3[1]!, options);
+  const key = s3LocatorKey(artifact.path);
+  if (key !== undefined) return downloadFromRepository(key, options);
   // A local run's artifact: the same transfer, from a store rooted beside it.
   const abs = path.resolve(artifact.path);
   return downloadFromRepository(path.basename(abs), { ...options, storage: new LocalStorageClient(path.dirname(abs)) });

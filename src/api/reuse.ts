@@ -1,6 +1,6 @@
 import type { ReusedStep } from "../argo/dflow-conventions.ts";
 import type { ReuseTable } from "../argo/reuse-conventions.ts";
-import { s3LocatorKey } from "../argo/status.ts";
+import { s3LocatorKey } from "../storage/keys.ts";
 import { DflowError } from "./errors.ts";
 import type { StepInfo } from "./step-info.ts";
 

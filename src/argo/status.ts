@@ -174,11 +174,6 @@ export function artifactLocator(a: StatusArtifact, defaultBucket?: string): stri
   return undefined;
 }
 
-/** The key in the artifact repository of an `s3://<bucket>/<key>` locator (the bucket may be empty). */
-export function s3LocatorKey(locator: string): string | undefined {
-  return /^s3:\/\/[^/]*\/(.+)$/.exec(locator)?.[1];
-}
-
 /** Kubernetes serialises an unset time as null. */
 function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;

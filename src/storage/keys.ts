@@ -61,3 +61,11 @@ export function uploadKey(name: string, archive: Archive, uuid: string = randomU
 export function stepArtifactKey(workflowId: string, stepId: string, artifact: string, archive: Archive): string {
   return archivedKey(joinKey(keySegment(workflowId), keySegment(stepId), keySegment(artifact)), archive);
 }
+
+/**
+ * The key in the artifact repository of an `s3://<bucket>/<key>` locator, as records and queried
+ * steps name repository artifacts (the bucket may be empty: a run on Argo whose bucket is unknown).
+ */
+export function s3LocatorKey(locator: string): string | undefined {
+  return /^s3:\/\/[^/]*\/(.+)$/.exec(locator)?.[1];
+}

@@ -41,6 +41,24 @@ describe("uploaded artifacts as step inputs on the local engine", () => {
   });
 });
 
+describe("repository locators", () => {
+  it("downloads an s3:// locator with or without a bucket (Argo records s3:///<key> when the bucket is unknown)", async () => {
+    const work = mkdtempSync(path.join(tmpdir(), "dflow-loc-"));
+    const prev = process.cwd();
+    process.chdir(work);
+    try {
+      writeFileSync("foo.txt", "by locator\n");
+      const up = await uploadArtifact("foo.txt");
+      for (const loc of [`s3://bucket/${up.key}`, `s3:///${up.key}`]) {
+        const got = await downloadArtifact({ name: "foo", path: loc }, { path: `dl-${loc.length}` });
+        expect(readFileSync(got as string, "utf8")).toBe("by locator\n");
+      }
+    } finally {
+      process.chdir(prev);
+    }
+  });
+});
+
 describe("a local run that keeps its artifacts in the repository", () => {
   it("stores step outputs there, names them by locator, and downloads them back", async () => {
     const work = mkdtempSync(path.join(tmpdir(), "dflow-repo-"));
