@@ -303,7 +303,7 @@ export abstract class StepBase<T extends AnyTemplate = AnyTemplate, L extends Lo
    * mode, or no loop and no sliced parameter to count).
    */
   slicePlan(where = `${this.kind} "${this.name}"`): SlicePlan | undefined {
-    const slices = (this.template as { slicing?: () => Slices<any, any, any, any> | undefined }).slicing?.();
+    const slices = this.slicing;
     if (!slices) return undefined;
     const given = (names: string[]) => names.filter((n) => n in this.artifacts);
     const listed = slices.subPath || (!this.isLoop && slices.inputParameter.length === 0) ? given(slices.inputArtifact) : [];
@@ -353,8 +353,12 @@ export abstract class StepBase<T extends AnyTemplate = AnyTemplate, L extends Lo
 
   /** Where an output artifact of this step lives: a stacked one in its init step's prefix. */
   artifactOwner(name: string): string | undefined {
-    const slices = (this.template as { slicing?: () => Slices<any, any, any, any> | undefined }).slicing?.();
-    return slices?.outputArtifact.includes(name) ? sliceInitStepName(this.name) : undefined;
+    return this.slicing?.outputArtifact.includes(name) ? sliceInitStepName(this.name) : undefined;
+  }
+
+  /** The Slices of the step's template (function OPs), if it is sliced. */
+  private get slicing(): Slices<any, any, any, any> | undefined {
+    return (this.template as { slicing?: () => Slices<any, any, any, any> | undefined }).slicing?.();
   }
 
   get isLoop(): boolean {

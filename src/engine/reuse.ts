@@ -3,8 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Template, Workflow } from "../argo/manifest.ts";
-import { type ArtifactIndex, STACK_DIR, within } from "../op/artifact-index.ts";
+import { type ArtifactIndex, flatItems, STACK_DIR, within } from "../op/artifact-index.ts";
 import type { StorageClient } from "../storage/client.ts";
+import { s3LocatorKey } from "../storage/keys.ts";
 import { loadArtifact, saveArtifact } from "../storage/transfer.ts";
 import { REUSE_ANNOTATION, type ReusedStep } from "../argo/dflow-conventions.ts";
 import type { ArtifactStore, ArtifactValue } from "./artifacts.ts";
@@ -33,16 +34,11 @@ export function reusedSteps(workflow: Workflow): Map<string, ReusedStep> {
       throw new ValidationError(`metadata.annotations.${REUSE_ANNOTATION}[${i}]`, "a reused step needs key, parameters and artifacts");
     }
     for (const [name, p] of Object.entries(r.artifacts)) {
-      if (!locatorKey(p) && !existsSync(p)) throw new ValidationError(`reused step "${r.key}" artifact "${name}"`, `${p} does not exist (was the earlier run's record removed?)`);
+      if (!s3LocatorKey(p) && !existsSync(p)) throw new ValidationError(`reused step "${r.key}" artifact "${name}"`, `${p} does not exist (was the earlier run's record removed?)`);
     }
     out.set(r.key, r);
   }
   return out;
-}
-
-/** The key in the artifact repository of an `s3://bucket/key` locator (as queried steps name remote artifacts). */
-export function locatorKey(p: string): string | undefined {
-  return /^s3:\/\/[^/]+\/(.+)$/.exec(p)?.[1];
 }
 
 /**
@@ -55,7 +51,7 @@ export async function reusedOutputs(step: ReusedStep, ctx: ReuseContext): Promis
   const artifacts: Record<string, ArtifactValue> = {};
   for (const [name, p] of Object.entries(step.artifacts)) {
     const out = ctx.template.outputs?.artifacts?.find((a) => a.name === name);
-    const remote = locatorKey(p);
+    const remote = s3LocatorKey(p);
     if (out?.s3?.key) {
       const target = ctx.render(out.s3.key);
       await restack(ctx, p, remote, target);
@@ -95,15 +91,9 @@ async function restack(ctx: ReuseContext, p: string, remote: string | undefined,
     const only = join(tmp, "part");
     mkdirSync(join(only, STACK_DIR), { recursive: true });
     cpSync(part, join(only, STACK_DIR, `${ctx.slice}.json`));
-    for (const rel of stackedPaths(index.items)) cpSync(within(src, rel), within(only, rel), { recursive: true });
+    for (const rel of flatItems(index.items)) cpSync(within(src, rel), within(only, rel), { recursive: true });
     await saveArtifact(ctx.repository, only, target, { archive: null });
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-}
-
-function stackedPaths(t: ArtifactIndex["items"]): string[] {
-  if (typeof t === "string") return [t];
-  if (Array.isArray(t)) return t;
-  return Object.values(t).flatMap((v) => stackedPaths(v));
 }

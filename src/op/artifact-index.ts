@@ -62,7 +62,8 @@ export function stackItems(root: string): string[] | undefined {
   return parts.flatMap((f) => flatItems((JSON.parse(readFileSync(path.join(dir, f), "utf8")) as ArtifactIndex).items));
 }
 
-function flatItems(t: Tree): string[] {
+/** The paths an index lists, in order, whatever its shape. */
+export function flatItems(t: Tree): string[] {
   if (typeof t === "string") return [t];
   if (Array.isArray(t)) return t;
   return Object.values(t).flatMap((v) => flatItems(v));
